@@ -1,0 +1,1 @@
+//! 3.2.2 Query data bundles.

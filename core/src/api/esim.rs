@@ -1,0 +1,1 @@
+//! 3.2.13 eSIM card info.

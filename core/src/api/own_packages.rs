@@ -1,0 +1,1 @@
+//! 3.2.18-3.2.20 Channel's own bundles.

@@ -1,0 +1,291 @@
+//! Dates and times as typed values (sdk-rules 11).
+//!
+//! The API uses five textual forms (spec §1.4): 14-digit `YYYYMMDDHHMMSS` (UTC), 8-digit
+//! `YYYYMMDD` dates, ISO `YYYY-MM-DDThh:mm:ssZ` (WSSE `Created`), `yyyy-MM-dd HH:mm:ss`
+//! (eSIM times, zone unstated) and 10-digit epoch seconds (3.2.17). [`DateTime`] and [`Date`]
+//! read all of them and hold a civil value; the zone of each model field is stated on the
+//! field. The arithmetic is our own (no calendar crate), since it is small and must run on
+//! wasm32 without a system clock.
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::fmt;
+
+/// Days since 1970-01-01 of a proleptic Gregorian date.
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let mp = (m as i64 + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d as i64 - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// Proleptic Gregorian date of a day count since 1970-01-01.
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+fn days_in_month(y: i32, m: u8) -> u8 {
+    match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        _ => 0,
+    }
+}
+
+fn digits(s: &str) -> Option<u32> {
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+/// A calendar date (`YYYYMMDD` on the wire).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    /// Year, four digits.
+    pub year: i32,
+    /// Month, 1-12.
+    pub month: u8,
+    /// Day of month, 1-31.
+    pub day: u8,
+}
+
+impl Date {
+    /// Builds a date, checking that it exists.
+    pub fn new(year: i32, month: u8, day: u8) -> Option<Self> {
+        ((1..=9999).contains(&year) && (1..=12).contains(&month) && day >= 1 && day <= days_in_month(year, month))
+            .then_some(Self { year, month, day })
+    }
+
+    /// Reads `YYYYMMDD` or `YYYY-MM-DD`.
+    pub fn parse(text: &str) -> Option<Self> {
+        let t = text.trim();
+        let (y, m, d) = match t.len() {
+            8 => (&t[0..4], &t[4..6], &t[6..8]),
+            10 if t.as_bytes()[4] == b'-' && t.as_bytes()[7] == b'-' => (&t[0..4], &t[5..7], &t[8..10]),
+            _ => return None,
+        };
+        Self::new(digits(y)? as i32, digits(m)? as u8, digits(d)? as u8)
+    }
+
+    /// The wire form `YYYYMMDD`.
+    pub fn to_compact(&self) -> String {
+        format!("{:04}{:02}{:02}", self.year, self.month, self.day)
+    }
+
+    /// Days since 1970-01-01.
+    pub fn days_since_epoch(&self) -> i64 {
+        days_from_civil(self.year as i64, self.month as u32, self.day as u32)
+    }
+
+    /// The date `days` days after 1970-01-01.
+    pub fn from_days_since_epoch(days: i64) -> Self {
+        let (y, m, d) = civil_from_days(days);
+        Self { year: y as i32, month: m as u8, day: d as u8 }
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+impl Serialize for Date {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_compact())
+    }
+}
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = crate::lenient::string(d)?;
+        Date::parse(&raw).ok_or_else(|| serde::de::Error::custom("expected a date YYYYMMDD"))
+    }
+}
+
+/// A civil date and time to the second. Its zone is the one documented on the field holding
+/// it (UTC for nearly all fields; see spec §1.4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DateTime {
+    /// The date.
+    pub date: Date,
+    /// Hour, 0-23.
+    pub hour: u8,
+    /// Minute, 0-59.
+    pub minute: u8,
+    /// Second, 0-59.
+    pub second: u8,
+}
+
+impl DateTime {
+    /// Builds a value, checking ranges.
+    pub fn new(year: i32, month: u8, day: u8, hour: u8, minute: u8, second: u8) -> Option<Self> {
+        (hour < 24 && minute < 60 && second < 60)
+            .then_some(())
+            .and_then(|_| Date::new(year, month, day))
+            .map(|date| Self { date, hour, minute, second })
+    }
+
+    /// The UTC time `secs` seconds after the Unix epoch.
+    pub fn from_unix(secs: i64) -> Self {
+        let days = secs.div_euclid(86_400);
+        let rem = secs.rem_euclid(86_400);
+        Self {
+            date: Date::from_days_since_epoch(days),
+            hour: (rem / 3600) as u8,
+            minute: (rem % 3600 / 60) as u8,
+            second: (rem % 60) as u8,
+        }
+    }
+
+    /// Seconds since the Unix epoch, reading this value as UTC.
+    pub fn unix_seconds(&self) -> i64 {
+        self.date.days_since_epoch() * 86_400 + self.hour as i64 * 3600 + self.minute as i64 * 60 + self.second as i64
+    }
+
+    /// Reads every form the API uses: `YYYYMMDDHHMMSS`, `YYYY-MM-DD HH:mm:ss`,
+    /// `YYYY-MM-DDTHH:mm:ssZ` (optionally with fractions), `YYYYMMDD` (midnight) and 10-digit
+    /// epoch seconds.
+    pub fn parse(text: &str) -> Option<Self> {
+        let t = text.trim();
+        let b = t.as_bytes();
+        match b.len() {
+            14 if b.iter().all(u8::is_ascii_digit) => Self::new(
+                digits(&t[0..4])? as i32,
+                digits(&t[4..6])? as u8,
+                digits(&t[6..8])? as u8,
+                digits(&t[8..10])? as u8,
+                digits(&t[10..12])? as u8,
+                digits(&t[12..14])? as u8,
+            ),
+            8 => Date::parse(t).map(|date| Self { date, hour: 0, minute: 0, second: 0 }),
+            10 if b.iter().all(u8::is_ascii_digit) => Some(Self::from_unix(digits(t)? as i64)),
+            n if n >= 19 && b[4] == b'-' && b[7] == b'-' && (b[10] == b' ' || b[10] == b'T') && b[13] == b':' && b[16] == b':' => {
+                let rest = &t[19..];
+                let rest = rest.strip_prefix('.').map_or(rest, |r| r.trim_start_matches(|c: char| c.is_ascii_digit()));
+                if !(rest.is_empty() || rest == "Z" || rest == "+00:00") {
+                    return None;
+                }
+                Self::new(
+                    digits(&t[0..4])? as i32,
+                    digits(&t[5..7])? as u8,
+                    digits(&t[8..10])? as u8,
+                    digits(&t[11..13])? as u8,
+                    digits(&t[14..16])? as u8,
+                    digits(&t[17..19])? as u8,
+                )
+            }
+            _ => None,
+        }
+    }
+
+    /// The default wire form `YYYYMMDDHHMMSS`.
+    pub fn to_compact(&self) -> String {
+        format!("{}{:02}{:02}{:02}", self.date.to_compact(), self.hour, self.minute, self.second)
+    }
+
+    /// `YYYY-MM-DDThh:mm:ssZ`, the WSSE `Created` form (24-hour clock, no fractions).
+    pub fn to_iso_utc(&self) -> String {
+        format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+            self.date.year, self.date.month, self.date.day, self.hour, self.minute, self.second
+        )
+    }
+
+    /// `yyyy-MM-dd HH:mm:ss`, the eSIM form of 3.2.13.
+    pub fn to_dashed(&self) -> String {
+        format!(
+            "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+            self.date.year, self.date.month, self.date.day, self.hour, self.minute, self.second
+        )
+    }
+}
+
+impl fmt::Display for DateTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_iso_utc())
+    }
+}
+
+impl Serialize for DateTime {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_compact())
+    }
+}
+
+impl<'de> Deserialize<'de> for DateTime {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = crate::lenient::string(d)?;
+        DateTime::parse(&raw).ok_or_else(|| serde::de::Error::custom("expected a date-time"))
+    }
+}
+
+/// `deserialize_with` for `Option<DateTime>`: unreadable or empty values become `None`
+/// rather than failing the whole response (sdk-rules 10).
+pub fn opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime>, D::Error> {
+    Ok(crate::lenient::opt_string(d)?.as_deref().and_then(DateTime::parse))
+}
+
+/// `deserialize_with` for `Option<Date>`, lenient like [`opt`].
+pub fn opt_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {
+    Ok(crate::lenient::opt_string(d)?.as_deref().and_then(Date::parse))
+}
+
+/// `serialize_with` for `Option<DateTime>` fields whose wire form is `yyyy-MM-dd HH:mm:ss`.
+pub fn ser_opt_dashed<S: Serializer>(v: &Option<DateTime>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(v) => s.serialize_str(&v.to_dashed()),
+        None => s.serialize_none(),
+    }
+}
+
+/// `serialize_with` for `Option<DateTime>` fields whose wire form is epoch seconds as a string.
+pub fn ser_opt_epoch<S: Serializer>(v: &Option<DateTime>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(v) => s.collect_str(&v.unix_seconds()),
+        None => s.serialize_none(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_every_form() {
+        let t = DateTime::parse("20240307072457").unwrap();
+        assert_eq!(t.to_compact(), "20240307072457");
+        assert_eq!(t.to_iso_utc(), "2024-03-07T07:24:57Z");
+        assert_eq!(DateTime::parse("2024-03-07 07:24:57"), Some(t));
+        assert_eq!(DateTime::parse("2024-03-07T07:24:57Z"), Some(t));
+        assert_eq!(DateTime::parse("2024-03-07T07:24:57.123Z"), Some(t));
+        assert_eq!(DateTime::from_unix(t.unix_seconds()), t);
+        assert_eq!(DateTime::parse("1709712641").unwrap().to_compact(), "20240306081041");
+        assert_eq!(DateTime::parse("20240230000000"), None);
+        assert_eq!(DateTime::parse("2024-03-07 07:24:57+08:00"), None);
+        assert_eq!(Date::parse("2024-02-29").unwrap().to_compact(), "20240229");
+        assert_eq!(Date::parse("20230229"), None);
+    }
+
+    #[test]
+    fn epoch_arithmetic_matches_known_points() {
+        assert_eq!(DateTime::from_unix(0).to_compact(), "19700101000000");
+        assert_eq!(DateTime::from_unix(951_782_400).to_compact(), "20000229000000");
+        assert_eq!(DateTime::from_unix(-1).to_compact(), "19691231235959");
+        assert_eq!(DateTime::from_unix(4_102_444_799).to_compact(), "20991231235959");
+    }
+}

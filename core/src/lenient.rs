@@ -1,0 +1,246 @@
+//! Lenient decoding helpers (sdk-rules 10).
+//!
+//! The platform's examples and real answers disagree on JSON types: numbers arrive as strings
+//! (`"quantity":"1"`), strings as numbers, lists as a lone object, `ext` as `null` or `""`.
+//! These helpers accept every such variant on decode so that a shape quirk never turns a
+//! successful call into a failure. They are used through `#[serde(deserialize_with = ...)]`.
+
+use serde::de::{self, DeserializeOwned, Deserializer, IntoDeserializer, MapAccess, SeqAccess, Visitor};
+use serde::Serializer;
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// Visits any JSON scalar and yields its text; `null` yields `None`.
+struct ScalarText;
+
+impl<'de> Visitor<'de> for ScalarText {
+    type Value = Option<String>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a string, number, boolean or null")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Some(v.to_owned()))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Some(v))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(Some(v.to_string()))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(Some(v.to_string()))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(Some(v.to_string()))
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(Some(v.to_string()))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+    // A nested value where a scalar is documented is kept as its JSON text rather than failing.
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        let v: serde_json::Value = de::Deserialize::deserialize(de::value::SeqAccessDeserializer::new(seq))?;
+        Ok(Some(v.to_string()))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        let v: serde_json::Value = de::Deserialize::deserialize(de::value::MapAccessDeserializer::new(map))?;
+        Ok(Some(v.to_string()))
+    }
+}
+
+/// Any scalar as text; `null` or absent becomes the empty string (use with `#[serde(default)]`).
+pub fn string<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(d.deserialize_any(ScalarText)?.unwrap_or_default())
+}
+
+/// Any scalar as text; `null`, absent or empty (after trimming) becomes `None`.
+pub fn opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(d.deserialize_any(ScalarText)?.filter(|s| !s.trim().is_empty()))
+}
+
+/// Parses the text of a number leniently; `None` for empty or non-numeric text.
+pub(crate) fn parse_i64(text: &str) -> Option<i64> {
+    let t = text.trim();
+    if t.is_empty() {
+        return None;
+    }
+    t.parse::<i64>().ok().or_else(|| {
+        // "500.00" style integers: accept when the fraction is zero.
+        let f = t.parse::<f64>().ok()?;
+        (f.fract() == 0.0 && f.abs() < 9.0e15).then_some(f as i64)
+    })
+}
+
+/// A number or numeric string as `i64`; `null`, absent, empty or non-numeric becomes `None`.
+pub fn opt_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    Ok(d.deserialize_any(ScalarText)?.as_deref().and_then(parse_i64))
+}
+
+/// A number or numeric string as `i64`; anything unreadable becomes 0 (use with `#[serde(default)]`).
+pub fn i64<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    Ok(opt_i64(d)?.unwrap_or(0))
+}
+
+/// A number or numeric string as `f64`; `null`, empty or non-numeric becomes `None`.
+pub fn opt_f64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+    Ok(d
+        .deserialize_any(ScalarText)?
+        .and_then(|s| s.trim().parse::<f64>().ok())
+        .filter(|f| f.is_finite()))
+}
+
+/// A list that may arrive as a list, a lone object, or `null` / absent (empty list).
+pub fn vec<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: DeserializeOwned,
+{
+    struct OneOrMany<T>(std::marker::PhantomData<T>);
+
+    impl<'de, T: DeserializeOwned> Visitor<'de> for OneOrMany<T> {
+        type Value = Vec<T>;
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a list, a single item, or null")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
+            while let Some(item) = seq.next_element::<T>()? {
+                out.push(item);
+            }
+            Ok(out)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+            Ok(vec![T::deserialize(de::value::MapAccessDeserializer::new(map))?])
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(Vec::new())
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(Vec::new())
+        }
+        fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<Self::Value, D2::Error> {
+            d.deserialize_any(self)
+        }
+        // `""` where a list is meant (seen for `ext`-like nodes) is an empty list.
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            if v.trim().is_empty() {
+                Ok(Vec::new())
+            } else {
+                Ok(vec![T::deserialize(v.into_deserializer())?])
+            }
+        }
+        fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+            self.visit_str(&v)
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+            Ok(vec![T::deserialize(v.into_deserializer())?])
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+            Ok(vec![T::deserialize(v.into_deserializer())?])
+        }
+    }
+
+    d.deserialize_any(OneOrMany(std::marker::PhantomData))
+}
+
+/// An object that may arrive as an object, `null`, `""` or a one-item list.
+pub fn opt_object<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: DeserializeOwned,
+{
+    Ok(vec::<D, T>(d)?.into_iter().next())
+}
+
+/// A `Map<String,String>` (`ext`) whose values may be any JSON; `null`, `""` or absent is empty.
+pub fn string_map<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, String>, D::Error> {
+    let v = serde_json::Value::deserialize(d)?;
+    let mut out = BTreeMap::new();
+    if let serde_json::Value::Object(map) = v {
+        for (k, v) in map {
+            let text = match v {
+                serde_json::Value::Null => continue,
+                serde_json::Value::String(s) => s,
+                other => other.to_string(),
+            };
+            out.insert(k, text);
+        }
+    }
+    Ok(out)
+}
+
+use serde::Deserialize;
+
+/// Serializes an `i64` as a JSON string (`"500"`), the wire form of money and counts that the
+/// spec types as String.
+pub fn i64_as_string<S: Serializer>(v: &i64, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(v)
+}
+
+/// Serializes an `Option<i64>` as a JSON string when present.
+pub fn opt_i64_as_string<S: Serializer>(v: &Option<i64>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(v) => s.collect_str(v),
+        None => s.serialize_none(),
+    }
+}
+
+/// `skip_serializing_if` helper for maps.
+pub fn is_empty_map(m: &BTreeMap<String, String>) -> bool {
+    m.is_empty()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Deserialize, Debug, Default)]
+    struct Probe {
+        #[serde(default, deserialize_with = "string")]
+        s: String,
+        #[serde(default, deserialize_with = "opt_i64")]
+        n: Option<i64>,
+        #[serde(default, deserialize_with = "vec")]
+        l: Vec<Item>,
+        #[serde(default, deserialize_with = "string_map")]
+        ext: BTreeMap<String, String>,
+    }
+
+    #[derive(Deserialize, Debug, PartialEq)]
+    struct Item {
+        a: u8,
+    }
+
+    #[test]
+    fn accepts_every_documented_variant() {
+        let p: Probe = serde_json::from_str(r#"{"s":106,"n":"42","l":{"a":1},"ext":null}"#).unwrap();
+        assert_eq!(p.s, "106");
+        assert_eq!(p.n, Some(42));
+        assert_eq!(p.l, vec![Item { a: 1 }]);
+        assert!(p.ext.is_empty());
+
+        let p: Probe = serde_json::from_str(r#"{"s":"x","n":7,"l":[{"a":1},{"a":2}],"ext":{"k":1,"j":"v"}}"#).unwrap();
+        assert_eq!(p.n, Some(7));
+        assert_eq!(p.l.len(), 2);
+        assert_eq!(p.ext.get("k").map(String::as_str), Some("1"));
+
+        let p: Probe = serde_json::from_str(r#"{"s":null,"n":"","l":null,"ext":""}"#).unwrap();
+        assert_eq!(p.s, "");
+        assert_eq!(p.n, None);
+        assert!(p.l.is_empty());
+
+        let p: Probe = serde_json::from_str(r#"{"n":"500.00","l":""}"#).unwrap();
+        assert_eq!(p.n, Some(500));
+    }
+}

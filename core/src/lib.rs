@@ -1,0 +1,40 @@
+//! # cmi-core
+//!
+//! The core of `cmi-datacard`, an SDK for the China Mobile International (CMI / CMLink)
+//! Global Data Card Platform API V4.2. It owns every rule of the API: typed models of all 25
+//! interfaces, WSSE signing, the token lifecycle, the return-code table, input validation and
+//! a pluggable [`Transport`]. It depends on no async runtime and builds for
+//! `wasm32-unknown-unknown`; the bindings (npm, PyPI, Kotlin/Swift) are thin layers on it.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), cmi_core::Error> {
+//! use cmi_core::{Client, api::orders::CreateOrderRequest};
+//! let client = Client::from_env()?;
+//! let bundles = client
+//!     .query_data_bundles(&cmi_core::api::catalogue::QueryDataBundlesRequest::default())
+//!     .await?;
+//! # Ok(()) }
+//! ```
+#![warn(missing_docs)]
+
+#[macro_use]
+pub mod wire_enum;
+pub mod lenient;
+
+pub mod api;
+pub mod callbacks;
+pub mod clock;
+pub mod codes;
+pub mod datetime;
+pub mod error;
+pub mod operation;
+pub mod secret;
+pub mod units;
+pub mod validate;
+pub mod wsse;
+
+pub use clock::{Clock, NonceSource, SystemClock, OsNonce};
+pub use codes::Category;
+pub use error::{ApiError, Error, ErrorKind, Result, TimeoutPhase};
+pub use operation::{Operation, OperationKind, TokenPolicy};
+pub use secret::Secret;

@@ -1,0 +1,1 @@
+//! CMI platform simulator.
