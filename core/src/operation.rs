@@ -44,15 +44,27 @@ pub trait Operation: Serialize + Send + Sync {
     /// Whether it carries the token.
     const TOKEN: TokenPolicy = TokenPolicy::Required;
     /// The typed answer.
-    type Response: DeserializeOwned + Serialize + Send + 'static;
+    type Response: DeserializeOwned + Serialize + std::fmt::Debug + Send + 'static;
 
     /// Checks the request before any network call (sdk-rules 12).
     fn validate(&self) -> Result<()>;
 
-    /// The JSON body: the request's fields with `accessToken` first when given.
-    fn encode(&self, token: Option<&str>) -> Result<Vec<u8>> {
+    /// The JSON body: the request's fields with `accessToken` first when given. `options`
+    /// selects between documented wire variants where the spec is ambiguous.
+    fn encode(&self, token: Option<&str>, options: &WireOptions) -> Result<Vec<u8>> {
+        let _ = options;
         encode_with_token(self, token)
     }
+}
+
+/// Choices between documented wire variants of requests (spec §3 item 5). The defaults are
+/// the best current reading of the spec.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct WireOptions {
+    /// 3.2.10: send the bare JSON array of the en transcription instead of the zh
+    /// `{"querySIMInfoVOList": [...]}` object (which also carries `accessToken`).
+    pub sim_info_bare_array: bool,
 }
 
 #[derive(Serialize)]

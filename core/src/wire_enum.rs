@@ -97,6 +97,7 @@ macro_rules! wire_enum {
 }
 
 #[cfg(test)]
+#[allow(dead_code)]
 mod tests {
     wire_enum! {
         /// Test enum.

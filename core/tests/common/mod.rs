@@ -1,0 +1,74 @@
+//! Runs the shared vector files in `tests/vectors/operations/` (repository root) for one
+//! operation. Every binding runs the same files; the format is described in
+//! `tests/vectors/README.md`.
+#![allow(dead_code)]
+
+use cmi_core::{Operation, WireOptions, envelope};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use std::path::PathBuf;
+
+pub fn vectors_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors")
+}
+
+pub fn load(name: &str) -> Value {
+    let path = vectors_dir().join("operations").join(format!("{name}.json"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn list<'a>(v: &'a Value, key: &str) -> &'a [Value] {
+    v.get(key).and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[])
+}
+
+/// Checks every case of `tests/vectors/operations/<Op::NAME>.json`.
+pub fn check<Op: Operation + DeserializeOwned>() {
+    let v = load(Op::NAME);
+    assert_eq!(v["operation"], Op::NAME, "operation name");
+    assert_eq!(v["path"], Op::PATH, "path");
+    let token = v.get("token").and_then(Value::as_str);
+
+    let requests = list(&v, "requests");
+    assert!(!requests.is_empty(), "{}: no request vectors", Op::NAME);
+    for case in requests {
+        let name = &case["name"];
+        let req: Op = serde_json::from_value(case["input"].clone())
+            .unwrap_or_else(|e| panic!("{} {name}: input does not decode: {e}", Op::NAME));
+        req.validate().unwrap_or_else(|e| panic!("{} {name}: input fails validation: {e}", Op::NAME));
+        let mut options = WireOptions::default();
+        options.sim_info_bare_array = case.get("sim_info_bare_array").and_then(Value::as_bool).unwrap_or(false);
+        let wire = req.encode(token, &options).unwrap();
+        let wire: Value = serde_json::from_slice(&wire).unwrap();
+        assert_eq!(wire, case["wire"], "{} {name}: wire body", Op::NAME);
+    }
+
+    for case in list(&v, "invalid_requests") {
+        let name = &case["name"];
+        let req: Op = serde_json::from_value(case["input"].clone())
+            .unwrap_or_else(|e| panic!("{} {name}: input does not decode: {e}", Op::NAME));
+        let err = req.validate().expect_err(&format!("{} {name}: should be refused", Op::NAME));
+        assert_eq!(err.field(), case["field"].as_str(), "{} {name}: field named ({err})", Op::NAME);
+    }
+
+    let responses = list(&v, "responses");
+    assert!(!responses.is_empty(), "{}: no response vectors", Op::NAME);
+    for case in responses {
+        let name = &case["name"];
+        let body = serde_json::to_vec(&case["body"]).unwrap();
+        let resp = envelope::decode::<Op>(&body, &[])
+            .unwrap_or_else(|e| panic!("{} {name}: does not decode: {e}", Op::NAME));
+        let typed = serde_json::to_value(&resp).unwrap();
+        assert_eq!(typed, case["expect"], "{} {name}: typed answer", Op::NAME);
+    }
+
+    for case in list(&v, "errors") {
+        let name = &case["name"];
+        let body = serde_json::to_vec(&case["body"]).unwrap();
+        let err = envelope::decode::<Op>(&body, &[]).expect_err(&format!("{} {name}: should fail", Op::NAME));
+        assert_eq!(err.code(), case["code"].as_str(), "{} {name}: code", Op::NAME);
+        if let Some(kind) = case.get("kind").and_then(Value::as_str) {
+            assert_eq!(err.kind().as_str(), kind, "{} {name}: kind", Op::NAME);
+        }
+    }
+}
