@@ -73,10 +73,11 @@ impl CodeInfo {
 /// Looks a code up; accepts `"1000103"`, `" 1000103 "` or `"1000103.0"`-free text only.
 pub fn lookup(code: &str) -> Option<CodeInfo> {
     let n: u32 = code.trim().parse().ok()?;
-    TABLE
-        .binary_search_by_key(&n, |row| row.0)
-        .ok()
-        .map(|i| CodeInfo { code: TABLE[i].0, meaning: TABLE[i].1, category: TABLE[i].2 })
+    TABLE.binary_search_by_key(&n, |row| row.0).ok().map(|i| CodeInfo {
+        code: TABLE[i].0,
+        meaning: TABLE[i].1,
+        category: TABLE[i].2,
+    })
 }
 
 /// Every documented code (success excluded).

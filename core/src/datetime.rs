@@ -174,7 +174,13 @@ impl DateTime {
             ),
             8 => Date::parse(t).map(|date| Self { date, hour: 0, minute: 0, second: 0 }),
             10 if b.iter().all(u8::is_ascii_digit) => Some(Self::from_unix(digits(t)? as i64)),
-            n if n >= 19 && b[4] == b'-' && b[7] == b'-' && (b[10] == b' ' || b[10] == b'T') && b[13] == b':' && b[16] == b':' => {
+            n if n >= 19
+                && b[4] == b'-'
+                && b[7] == b'-'
+                && (b[10] == b' ' || b[10] == b'T')
+                && b[13] == b':'
+                && b[16] == b':' =>
+            {
                 let rest = &t[19..];
                 let rest = rest.strip_prefix('.').map_or(rest, |r| r.trim_start_matches(|c: char| c.is_ascii_digit()));
                 if !(rest.is_empty() || rest == "Z" || rest == "+00:00") {

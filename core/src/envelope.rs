@@ -36,10 +36,8 @@ fn text(v: &Value) -> String {
 
 /// Splits a JSON object answer into its status and the remaining payload fields.
 pub fn split(operation: &'static str, body: &[u8]) -> Result<(Status, Map<String, Value>)> {
-    let value: Value = serde_json::from_slice(body).map_err(|e| Error::Decode {
-        operation,
-        message: format!("not JSON ({e}); {} bytes", body.len()),
-    })?;
+    let value: Value = serde_json::from_slice(body)
+        .map_err(|e| Error::Decode { operation, message: format!("not JSON ({e}); {} bytes", body.len()) })?;
     let Value::Object(mut map) = value else {
         return Err(Error::Decode { operation, message: "the answer is not a JSON object".into() });
     };
@@ -66,8 +64,6 @@ pub fn decode<Op: Operation>(body: &[u8], secrets: &[&str]) -> Result<Op::Respon
     if !status.is_success() {
         return Err(Error::from_code(Op::NAME, status.code, scrub(&status.description, secrets)));
     }
-    serde_json::from_value(Value::Object(payload)).map_err(|e| Error::Decode {
-        operation: Op::NAME,
-        message: scrub(&e.to_string(), secrets),
-    })
+    serde_json::from_value(Value::Object(payload))
+        .map_err(|e| Error::Decode { operation: Op::NAME, message: scrub(&e.to_string(), secrets) })
 }

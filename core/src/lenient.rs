@@ -5,8 +5,8 @@
 //! These helpers accept every such variant on decode so that a shape quirk never turns a
 //! successful call into a failure. They are used through `#[serde(deserialize_with = ...)]`.
 
-use serde::de::{self, DeserializeOwned, Deserializer, IntoDeserializer, MapAccess, SeqAccess, Visitor};
 use serde::Serializer;
+use serde::de::{self, DeserializeOwned, Deserializer, IntoDeserializer, MapAccess, SeqAccess, Visitor};
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -92,10 +92,7 @@ pub fn i64<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
 
 /// A number or numeric string as `f64`; `null`, empty or non-numeric becomes `None`.
 pub fn opt_f64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
-    Ok(d
-        .deserialize_any(ScalarText)?
-        .and_then(|s| s.trim().parse::<f64>().ok())
-        .filter(|f| f.is_finite()))
+    Ok(d.deserialize_any(ScalarText)?.and_then(|s| s.trim().parse::<f64>().ok()).filter(|f| f.is_finite()))
 }
 
 /// A list that may arrive as a list, a lone object, or `null` / absent (empty list).
@@ -133,11 +130,7 @@ where
         }
         // `""` where a list is meant (seen for `ext`-like nodes) is an empty list.
         fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-            if v.trim().is_empty() {
-                Ok(Vec::new())
-            } else {
-                Ok(vec![T::deserialize(v.into_deserializer())?])
-            }
+            if v.trim().is_empty() { Ok(Vec::new()) } else { Ok(vec![T::deserialize(v.into_deserializer())?]) }
         }
         fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
             self.visit_str(&v)

@@ -34,7 +34,7 @@ pub mod units;
 pub mod validate;
 pub mod wsse;
 
-pub use clock::{Clock, NonceSource, SystemClock, OsNonce};
+pub use clock::{Clock, NonceSource, OsNonce, SystemClock};
 pub use codes::Category;
 pub use error::{ApiError, Error, ErrorKind, Result, TimeoutPhase};
 pub use operation::{Operation, OperationKind, TokenPolicy, WireOptions};

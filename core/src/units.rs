@@ -148,7 +148,12 @@ pub struct PriceInfo {
     #[serde(rename = "price", default, with = "cents")]
     pub price_cents: Option<i64>,
     /// `unit`: the unit label (documented as "cents").
-    #[serde(rename = "unit", default, deserialize_with = "crate::lenient::opt_string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "unit",
+        default,
+        deserialize_with = "crate::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub unit: Option<String>,
 }
 

@@ -37,7 +37,12 @@ pub struct GetAccessTokenResponse {
     #[serde(rename = "accessToken", default, with = "secret_text")]
     pub access_token: Option<Secret>,
     /// `expireTime`: absolute expiry, UTC (`YYYYMMDDHHMMSS`).
-    #[serde(rename = "expireTime", default, deserialize_with = "datetime::opt", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "expireTime",
+        default,
+        deserialize_with = "datetime::opt",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub expire_time: Option<DateTime>,
     /// Fields the spec does not list.
     #[serde(flatten)]

@@ -34,11 +34,8 @@ pub struct DialectInfo {
 /// Picks the text for a language from a list of translations: an exact `language` match,
 /// else English, else the first; `None` only for an empty list.
 pub fn pick_text<'a>(texts: &'a [DialectInfo], language: &str) -> Option<&'a str> {
-    let by = |lang: &str| {
-        texts
-            .iter()
-            .find(|t| t.lang_info.as_ref().is_some_and(|l| l.language.eq_ignore_ascii_case(lang)))
-    };
+    let by =
+        |lang: &str| texts.iter().find(|t| t.lang_info.as_ref().is_some_and(|l| l.language.eq_ignore_ascii_case(lang)));
     by(language).or_else(|| by("en")).or(texts.first()).map(|t| t.value.as_str())
 }
 

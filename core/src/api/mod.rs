@@ -7,18 +7,18 @@
 pub mod common;
 
 pub mod auth;
-pub mod catalogue;
-pub mod lifecycle;
 pub mod cards;
-pub mod orders;
-pub mod subscriptions;
 pub mod carriers;
-pub mod usage;
+pub mod catalogue;
+pub mod channel;
 pub mod esim;
-pub mod upcc;
+pub mod lifecycle;
+pub mod orders;
 pub mod own_packages;
 pub mod refuel;
-pub mod channel;
+pub mod subscriptions;
+pub mod upcc;
+pub mod usage;
 
 pub use auth::*;
 pub use common::*;

@@ -56,8 +56,8 @@ pub fn check<Op: Operation + DeserializeOwned>() {
     for case in responses {
         let name = &case["name"];
         let body = serde_json::to_vec(&case["body"]).unwrap();
-        let resp = envelope::decode::<Op>(&body, &[])
-            .unwrap_or_else(|e| panic!("{} {name}: does not decode: {e}", Op::NAME));
+        let resp =
+            envelope::decode::<Op>(&body, &[]).unwrap_or_else(|e| panic!("{} {name}: does not decode: {e}", Op::NAME));
         let typed = serde_json::to_value(&resp).unwrap();
         assert_eq!(typed, case["expect"], "{} {name}: typed answer", Op::NAME);
     }
