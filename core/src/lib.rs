@@ -23,19 +23,29 @@ pub mod lenient;
 
 pub mod api;
 pub mod callbacks;
+mod client;
 pub mod clock;
 pub mod codes;
+pub mod config;
 pub mod datetime;
 pub mod envelope;
 pub mod error;
 pub mod operation;
+#[cfg(feature = "reqwest")]
+pub mod reqwest_transport;
 pub mod secret;
+pub mod token;
+pub mod transport;
 pub mod units;
 pub mod validate;
 pub mod wsse;
 
+pub use client::{Client, ClientBuilder, VERSION};
 pub use clock::{Clock, NonceSource, OsNonce, SystemClock};
 pub use codes::Category;
+pub use config::Config;
 pub use error::{ApiError, Error, ErrorKind, Result, TimeoutPhase};
 pub use operation::{Operation, OperationKind, TokenPolicy, WireOptions};
 pub use secret::Secret;
+pub use token::{CachedToken, MemoryTokenStore, TokenStore};
+pub use transport::{HttpRequest, HttpResponse, Transport, TransportError};
