@@ -19,7 +19,7 @@ pub struct QueryHimsiStateRequest {
         rename = "imsi",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::lenient::opt_string"
+        deserialize_with = "crate::api::catalogue::opt_id_string"
     )]
     pub imsi: Option<String>,
     /// `iccid`: the card's ICCID (18-20 digits).
@@ -27,7 +27,7 @@ pub struct QueryHimsiStateRequest {
         rename = "iccid",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::lenient::opt_string"
+        deserialize_with = "crate::api::catalogue::opt_id_string"
     )]
     pub iccid: Option<String>,
     /// `ext`: extension parameters.
@@ -150,7 +150,7 @@ pub struct SimQuery {
         rename = "imsi",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::lenient::opt_string"
+        deserialize_with = "crate::api::catalogue::opt_id_string"
     )]
     pub imsi: Option<String>,
     /// `iccid`: the card's ICCID.
@@ -158,7 +158,7 @@ pub struct SimQuery {
         rename = "iccid",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::lenient::opt_string"
+        deserialize_with = "crate::api::catalogue::opt_id_string"
     )]
     pub iccid: Option<String>,
 }

@@ -24,6 +24,52 @@ where
     }))
 }
 
+/// Reads a request identifier (ICCID, IMSI) given as a string or an integer. A JSON number
+/// too large for 64 bits (a 20-digit ICCID) reaches us as a float with its last digits
+/// rounded away; it is refused rather than turned into another card's number.
+struct ExactText;
+
+impl<'de> serde::de::Visitor<'de> for ExactText {
+    type Value = Option<String>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an identifier as a string or an integer")
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> std::result::Result<Self::Value, E> {
+        Ok(Some(v.to_owned()))
+    }
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> std::result::Result<Self::Value, E> {
+        Ok(Some(v.to_string()))
+    }
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> std::result::Result<Self::Value, E> {
+        Ok(Some(v.to_string()))
+    }
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> std::result::Result<Self::Value, E> {
+        Err(E::custom(format!(
+            "identifier {v} is a JSON number too large to be exact (digits would be lost); send it as a string"
+        )))
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> std::result::Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_none<E: serde::de::Error>(self) -> std::result::Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+/// `deserialize_with` for a mandatory request identifier; see [`ExactText`].
+pub(crate) fn id_string<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<String, D::Error> {
+    Ok(d.deserialize_any(ExactText)?.unwrap_or_default())
+}
+
+/// `deserialize_with` for an optional request identifier: blank is `None`; see [`ExactText`].
+pub(crate) fn opt_id_string<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<String>, D::Error> {
+    Ok(d.deserialize_any(ExactText)?.filter(|s| !s.trim().is_empty()))
+}
+
 /// Checks the paging pair shared by 3.2.2 and 3.2.6: a start index is never negative and a
 /// page size is at least 1.
 pub(crate) fn check_paging(begin_index: Option<i64>, count: Option<i64>) -> Result<()> {
@@ -727,6 +773,19 @@ mod tests {
         assert_eq!(r.volume().map(|v| v.as_megabytes()), Some(2048.0));
         assert_eq!(r.price_in("usd"), Some(Money::new(100, "USD")));
         assert_eq!(r.price_in("HKD"), None);
+    }
+
+    #[test]
+    fn identifiers_too_large_for_an_exact_number_are_refused() {
+        #[derive(Deserialize)]
+        struct Probe {
+            #[serde(default, deserialize_with = "opt_id_string")]
+            iccid: Option<String>,
+        }
+        let ok: Probe = serde_json::from_str(r#"{"iccid":8985234200000000001}"#).unwrap();
+        assert_eq!(ok.iccid.as_deref(), Some("8985234200000000001"));
+        assert!(serde_json::from_str::<Probe>(r#"{"iccid":89852342000000000012}"#).is_err());
+        assert_eq!(serde_json::from_str::<Probe>(r#"{"iccid":" "}"#).unwrap().iccid, None);
     }
 
     #[test]

@@ -71,7 +71,7 @@ pub struct CreateOrderRequest {
     pub quantity: i64,
     /// `ICCID` (upper-case key here only): the card to buy for. Optional in one transcription,
     /// mandatory in the other, so it is always sent.
-    #[serde(rename = "ICCID", deserialize_with = "crate::lenient::string")]
+    #[serde(rename = "ICCID", deserialize_with = "crate::api::catalogue::id_string")]
     pub iccid: String,
     /// `sendLang`: language of the purchase SMS.
     #[serde(rename = "sendLang", default, skip_serializing_if = "Option::is_none", deserialize_with = "opt_code")]
@@ -449,6 +449,13 @@ mod tests {
         assert!(serde_json::from_str::<CreateOrderRequest>(&bad).unwrap_err().to_string().contains("setActiveTime"));
         let blank = format!("{{{base},\"setActiveTime\":\"\"}}");
         assert_eq!(serde_json::from_str::<CreateOrderRequest>(&blank).unwrap().set_active_time, None);
+    }
+
+    #[test]
+    fn a_20_digit_iccid_sent_as_a_number_is_refused_not_rounded() {
+        let body =
+            r#"{"thirdOrderId":"o","is_Refuel":"1","dataBundleId":"D","quantity":1,"ICCID":89852342000000000012}"#;
+        assert!(serde_json::from_str::<CreateOrderRequest>(body).is_err());
     }
 
     #[test]

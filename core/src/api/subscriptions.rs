@@ -47,7 +47,7 @@ pub struct QuerySubscribedBundlesRequest {
         rename = "hImsi",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::lenient::opt_string"
+        deserialize_with = "crate::api::catalogue::opt_id_string"
     )]
     pub h_imsi: Option<String>,
     /// `iccid`: the card's ICCID (18-20 digits).
@@ -55,7 +55,7 @@ pub struct QuerySubscribedBundlesRequest {
         rename = "iccid",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::lenient::opt_string"
+        deserialize_with = "crate::api::catalogue::opt_id_string"
     )]
     pub iccid: Option<String>,
     /// `status`: only bundles in this state; absent = all.
