@@ -22,7 +22,10 @@ crate::wire_enum! {
     }
 }
 
+// `wire_enum!` (shared) fixes the derive list, so `#[derive(Default)]` is not available here.
+#[allow(clippy::derivable_impls)]
 impl Default for PurchaseKind {
+    /// A bundle purchase, the common case.
     fn default() -> Self {
         Self::Bundle
     }
