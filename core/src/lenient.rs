@@ -32,6 +32,11 @@ impl<'de> Visitor<'de> for ScalarText {
         Ok(Some(v.to_string()))
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        // Integers beyond 2^53 (a 20-digit ICCID sent as a number) have already lost digits:
+        // refuse them rather than hand back a different identifier.
+        if v.fract() == 0.0 && v.abs() >= 9_007_199_254_740_992.0 {
+            return Err(E::custom("a number too large to keep exactly; it must be sent as a string"));
+        }
         Ok(Some(v.to_string()))
     }
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
@@ -235,5 +240,10 @@ mod tests {
 
         let p: Probe = serde_json::from_str(r#"{"n":"500.00","l":""}"#).unwrap();
         assert_eq!(p.n, Some(500));
+
+        // 20 digits as a JSON number cannot be kept exactly: refused, never rounded.
+        assert!(serde_json::from_str::<Probe>(r#"{"s":89852342000000000001}"#).is_err());
+        let p: Probe = serde_json::from_str(r#"{"s":8985234200000000}"#).unwrap();
+        assert_eq!(p.s, "8985234200000000");
     }
 }

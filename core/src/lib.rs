@@ -23,7 +23,7 @@ pub mod lenient;
 
 pub mod api;
 pub mod callbacks;
-mod client;
+pub mod client;
 pub mod clock;
 pub mod codes;
 pub mod config;

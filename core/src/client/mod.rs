@@ -8,7 +8,7 @@
 
 mod call;
 mod httpdate;
-mod operations;
+pub mod operations;
 
 use crate::clock::{Clock, NonceSource, OsNonce, SystemClock};
 use crate::config::Config;

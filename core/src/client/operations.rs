@@ -1,25 +1,121 @@
-//! One named method per operation (operations.md), each a thin wrapper over
-//! [`Client::call`](super::Client::call).
+//! The operation registry: one named method per operation (operations.md), each a thin
+//! wrapper over [`Client::call`], plus a by-name JSON entry point for the command line and
+//! the bindings' relays, generated from the same list so they cannot disagree.
 
 use super::Client;
-use crate::api::*;
-use crate::error::Result;
+use crate::api::{auth::*, cards::*, catalogue::*, lifecycle::*, orders::*, subscriptions::*};
+use crate::error::{Error, Result};
+use crate::operation::{Operation, OperationKind};
+use serde_json::Value;
+
+/// Static facts about one operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OperationInfo {
+    /// Canonical snake_case name.
+    pub name: &'static str,
+    /// Wire path after `/aep/`.
+    pub path: &'static str,
+    /// Spec section.
+    pub section: &'static str,
+    /// What it does to the platform.
+    pub kind: OperationKind,
+    /// One line for help texts.
+    pub summary: &'static str,
+}
 
 macro_rules! operations {
-    ($( $(#[$doc:meta])* $name:ident($req:ty) -> $resp:ty; )+) => {
+    ($( $name:ident($req:ty) -> $resp:ty : $summary:literal; )+) => {
         impl Client {
             $(
-                $(#[$doc])*
+                #[doc = $summary]
                 pub async fn $name(&self, request: &$req) -> Result<$resp> {
                     self.call(request).await
                 }
             )+
+
+            /// Sends the operation `name` (snake_case, kebab-case or camelCase) with a body
+            /// in wire field names, and returns the typed answer re-encoded in wire names.
+            /// The body is decoded into the typed request first, so it is validated exactly
+            /// like a typed call.
+            pub async fn call_json(&self, name: &str, body: Value) -> Result<Value> {
+                let canonical = canonical_name(name)
+                    .ok_or_else(|| Error::validation("operation", format!("unknown operation `{name}`")))?;
+                match canonical {
+                    $( stringify!($name) => {
+                        let request: $req = decode_request(body)?;
+                        let answer = self.call(&request).await?;
+                        encode_answer(<$req as Operation>::NAME, &answer)
+                    } )+
+                    _ => Err(Error::validation("operation", format!("unknown operation `{name}`"))),
+                }
+            }
         }
+
+        /// Every outbound operation, in specification order.
+        pub const OPERATIONS: &[OperationInfo] = &[
+            $( OperationInfo {
+                name: <$req as Operation>::NAME,
+                path: <$req as Operation>::PATH,
+                section: <$req as Operation>::SECTION,
+                kind: <$req as Operation>::KIND,
+                summary: $summary,
+            }, )+
+        ];
     };
 }
 
+/// Maps `create_order`, `create-order` and `createOrder` to `create_order`.
+pub fn canonical_name(name: &str) -> Option<&'static str> {
+    let mut snake = String::with_capacity(name.len() + 4);
+    for c in name.trim().chars() {
+        match c {
+            '-' => snake.push('_'),
+            c if c.is_ascii_uppercase() => {
+                snake.push('_');
+                snake.push(c.to_ascii_lowercase());
+            }
+            c => snake.push(c),
+        }
+    }
+    OPERATIONS.iter().map(|o| o.name).find(|n| *n == snake)
+}
+
+/// Facts about an operation by any spelling of its name.
+pub fn operation_info(name: &str) -> Option<&'static OperationInfo> {
+    let n = canonical_name(name)?;
+    OPERATIONS.iter().find(|o| o.name == n)
+}
+
+fn decode_request<T: serde::de::DeserializeOwned>(body: Value) -> Result<T> {
+    serde_json::from_value(body).map_err(|e| {
+        let text = e.to_string();
+        // serde names the field in backticks: "missing field `ICCID`".
+        let field = text.split('`').nth(1).unwrap_or("(body)").to_owned();
+        Error::validation(field, text)
+    })
+}
+
+fn encode_answer<T: serde::Serialize>(operation: &'static str, answer: &T) -> Result<Value> {
+    serde_json::to_value(answer).map_err(|e| Error::Decode { operation, message: e.to_string() })
+}
+
 operations! {
-    /// 3.2.1: fetches a new access token. The client does this itself; this is for
-    /// diagnostics and does not touch the cache.
-    get_access_token(GetAccessTokenRequest) -> GetAccessTokenResponse;
+    get_access_token(GetAccessTokenRequest) -> GetAccessTokenResponse:
+        "3.2.1 Get an access token (the client does this itself; this call is uncached, for diagnostics).";
+    query_data_bundles(QueryDataBundlesRequest) -> QueryDataBundlesResponse:
+        "3.2.2 List the bundles the channel can sell, with prices, coverage and add-ons.";
+    activate_data_bundle(ActivateDataBundleRequest) -> ActivateDataBundleResponse:
+        "3.2.3 Activate a bundle a card has bought, in a country.";
+    query_himsi_state(QueryHimsiStateRequest) -> QueryHimsiStateResponse:
+        "3.2.4 Current location (MCC) and state of a card's home IMSI.";
+    create_order(CreateOrderRequest) -> CreateOrderResponse:
+        "3.2.5 Buy a bundle or add-on for a card (spends the deposit; idempotent by transactionCode).";
+    query_subscribed_bundles(QuerySubscribedBundlesRequest) -> QuerySubscribedBundlesResponse:
+        "3.2.6 A card's bundles with state, dates and remaining data.";
+    end_package(EndPackageRequest) -> EndPackageResponse:
+        "3.2.9 End in-use bundles early on one or many cards.";
+    query_sim_info(QuerySimInfoRequest) -> QuerySimInfoResponse:
+        "3.2.10 State and basic data of one or many cards.";
+    unsubscribe_order(UnsubscribeOrderRequest) -> UnsubscribeOrderResponse:
+        "3.2.12 Cancel a not-yet-activated order and refund the channel.";
 }
