@@ -1,0 +1,85 @@
+//! Global flags and the client built from them (flags win over `CMI_*` variables).
+
+use clap::{Arg, ArgAction, ArgMatches};
+use cmi_core::{Client, Config, Error, Secret};
+
+/// The flags every operation accepts.
+pub fn global_args() -> Vec<Arg> {
+    vec![
+        Arg::new("base_url")
+            .long("base-url")
+            .env("CMI_BASE_URL")
+            .global(true)
+            .help("Platform base URL, e.g. https://host:port"),
+        Arg::new("app_key").long("app-key").env("CMI_APP_KEY").global(true).help("App key (WSSE Username)"),
+        Arg::new("app_secret")
+            .long("app-secret")
+            .env("CMI_APP_SECRET")
+            .hide_env_values(true)
+            .global(true)
+            .help("App secret; prefer the CMI_APP_SECRET variable (flags end up in shell history)"),
+        Arg::new("timeout_ms")
+            .long("timeout-ms")
+            .env("CMI_TIMEOUT_MS")
+            .global(true)
+            .value_parser(clap::value_parser!(u64))
+            .help("Per-attempt timeout in milliseconds"),
+        Arg::new("max_retries")
+            .long("max-retries")
+            .env("CMI_MAX_RETRIES")
+            .global(true)
+            .value_parser(clap::value_parser!(u32))
+            .help("Retries of failed queries"),
+        Arg::new("allow_insecure_http")
+            .long("allow-insecure-http")
+            .action(ArgAction::SetTrue)
+            .global(true)
+            .help("Permit http:// to a non-loopback host"),
+        Arg::new("table")
+            .long("table")
+            .action(ArgAction::SetTrue)
+            .global(true)
+            .help("Print a readable table instead of JSON"),
+    ]
+}
+
+fn text(m: &ArgMatches, id: &str) -> Option<String> {
+    m.get_one::<String>(id).map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
+}
+
+/// The configuration from flags and environment.
+pub fn config(m: &ArgMatches) -> Result<Config, Error> {
+    let need = |id: &str, var: &str| {
+        text(m, id).ok_or_else(|| Error::config(format!("set --{} or {var}", id.replace('_', "-"))))
+    };
+    let mut c = Config::new(
+        need("base_url", "CMI_BASE_URL")?,
+        need("app_key", "CMI_APP_KEY")?,
+        Secret::new(need("app_secret", "CMI_APP_SECRET")?),
+    );
+    c.binding = "cli".into();
+    if let Some(t) = m.get_one::<u64>("timeout_ms") {
+        c.attempt_timeout_ms = *t;
+        c.total_timeout_ms = c.total_timeout_ms.max(*t);
+    }
+    if let Some(r) = m.get_one::<u32>("max_retries") {
+        c.max_retries = *r;
+    }
+    c.allow_insecure_http = m.get_flag("allow_insecure_http");
+    Ok(c)
+}
+
+/// A client from flags and environment.
+pub fn client(m: &ArgMatches) -> Result<Client, Error> {
+    Client::new(config(m)?)
+}
+
+/// Reads `--body`: inline JSON, or `@path` for a file.
+pub fn read_body(arg: &str) -> Result<serde_json::Value, Error> {
+    let text = match arg.strip_prefix('@') {
+        Some(path) => std::fs::read_to_string(path)
+            .map_err(|e| Error::validation("--body", format!("cannot read {path}: {e}")))?,
+        None => arg.to_owned(),
+    };
+    serde_json::from_str(&text).map_err(|e| Error::validation("--body", format!("not JSON: {e}")))
+}
