@@ -1,7 +1,7 @@
 //! Enumerations of the API with an `Unknown` fallback.
 //!
 //! Every enumerated value of the spec is a small code (`"1"`, `"2"`, `"99"`) sent sometimes as
-//! a string and sometimes as a number. An enum built with [`wire_enum!`](crate::wire_enum)
+//! a string and sometimes as a number. An enum built with [`wire_enum!`](macro@crate::wire_enum)
 //! accepts both on decode, keeps any undocumented code in `Unknown(raw)` instead of failing,
 //! and encodes in the JSON type the spec's table gives (`int` or `str`).
 
