@@ -49,6 +49,15 @@ pub(crate) fn present(v: &Option<String>) -> Option<&str> {
     v.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
+/// Validation: checks that a text field holds a positive integer (digits only, not all zeros).
+pub(crate) fn positive_integer(field: &str, value: &str) -> Result<()> {
+    let v = value.trim();
+    if v.is_empty() || !v.bytes().all(|b| b.is_ascii_digit()) || v.bytes().all(|b| b == b'0') {
+        return Err(Error::validation(field, "must be a positive whole number"));
+    }
+    Ok(())
+}
+
 // ---------------------------------------------------------------------------------------------
 // 3.2.8 query_quota
 // ---------------------------------------------------------------------------------------------
