@@ -16,7 +16,12 @@ pub struct QueryCarriersRequest {
     #[serde(rename = "language")]
     pub language: Language,
     /// `mcc`: only this country.
-    #[serde(rename = "mcc", default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::lenient::opt_string")]
+    #[serde(
+        rename = "mcc",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::lenient::opt_string"
+    )]
     pub mcc: Option<String>,
     /// `continent`: only this continent, named in the chosen language.
     #[serde(
@@ -117,7 +122,12 @@ pub struct Carrier {
     #[serde(rename = "isHot", default, deserialize_with = "crate::lenient::string")]
     pub is_hot: String,
     /// `imageUrl`: picture of the country.
-    #[serde(rename = "imageUrl", default, deserialize_with = "crate::lenient::opt_string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "imageUrl",
+        default,
+        deserialize_with = "crate::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub image_url: Option<String>,
     /// `APN` (upper-case key): the access point name to configure.
     #[serde(rename = "APN", default, deserialize_with = "crate::lenient::string")]

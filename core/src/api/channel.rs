@@ -17,7 +17,12 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct QueryChannelAppsRequest {
     /// `appName`: only apps with this name (≤ 10 characters).
-    #[serde(rename = "appName", default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::lenient::opt_string")]
+    #[serde(
+        rename = "appName",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::lenient::opt_string"
+    )]
     pub app_name: Option<String>,
 }
 
@@ -114,7 +119,12 @@ pub struct AppUpccInfo {
     #[serde(rename = "templateDesc", default, deserialize_with = "crate::lenient::string")]
     pub template_description: String,
     /// `rate`: the speed, in `unit`s (`0` blocks the app).
-    #[serde(rename = "rate", default, deserialize_with = "crate::lenient::opt_i64", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "rate",
+        default,
+        deserialize_with = "crate::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub rate: Option<i64>,
     /// `unit`: the unit of `rate`.
     #[serde(rename = "unit", default, deserialize_with = "opt_enum", skip_serializing_if = "Option::is_none")]
@@ -274,7 +284,12 @@ impl CardPoolMcc {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct MccTier {
     /// `consumption`: the tier's volume in MB; `None` when the country has no tiers.
-    #[serde(rename = "consumption", default, deserialize_with = "crate::lenient::opt_i64", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "consumption",
+        default,
+        deserialize_with = "crate::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub consumption: Option<i64>,
     /// `is_only_supported_hotspots` (table) / `isOnlySupportedHotspots` (example): `1` the
     /// country can only be used by hotspot-capable bundles, `2` by any bundle.

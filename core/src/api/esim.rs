@@ -176,7 +176,12 @@ pub struct EsimCardInfo {
     )]
     pub install_device: Option<String>,
     /// `installCount`: number of installs (number or numeric string).
-    #[serde(rename = "installCount", default, deserialize_with = "crate::lenient::opt_i64", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "installCount",
+        default,
+        deserialize_with = "crate::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub install_count: Option<i64>,
     /// `installTime`: when it was installed, `yyyy-MM-dd HH:mm:ss`; the zone is not stated.
     #[serde(

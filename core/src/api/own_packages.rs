@@ -118,7 +118,12 @@ pub struct AppDetailInfo {
     )]
     pub no_limit_template_id: Option<String>,
     /// `appConsumption`: the app's usage tiers.
-    #[serde(rename = "appConsumption", default, skip_serializing_if = "Vec::is_empty", deserialize_with = "crate::lenient::vec")]
+    #[serde(
+        rename = "appConsumption",
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::lenient::vec"
+    )]
     pub app_consumption: Vec<PackageConsumption>,
 }
 
@@ -415,10 +420,20 @@ pub struct UpdatePackageRequest {
     #[serde(rename = "id", deserialize_with = "crate::lenient::string")]
     pub data_bundle_id: String,
     /// `name`: new name (≤ 256).
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::lenient::opt_string")]
+    #[serde(
+        rename = "name",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::lenient::opt_string"
+    )]
     pub name: Option<String>,
     /// `desc`: new description (≤ 256).
-    #[serde(rename = "desc", default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::lenient::opt_string")]
+    #[serde(
+        rename = "desc",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::lenient::opt_string"
+    )]
     pub description: Option<String>,
     /// `keepPeriod`: new duration (a positive whole number).
     #[serde(
@@ -432,10 +447,20 @@ pub struct UpdatePackageRequest {
     #[serde(rename = "effectiveDay", deserialize_with = "crate::lenient::string")]
     pub effective_day: String,
     /// `isSupportDirect`: whether directional-app rules apply.
-    #[serde(rename = "isSupportDirect", default, skip_serializing_if = "Option::is_none", deserialize_with = "opt_enum")]
+    #[serde(
+        rename = "isSupportDirect",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "opt_enum"
+    )]
     pub is_support_direct: Option<YesNo>,
     /// `packageConsumptions`: new usage tiers.
-    #[serde(rename = "packageConsumptions", default, skip_serializing_if = "Option::is_none", deserialize_with = "opt_vec")]
+    #[serde(
+        rename = "packageConsumptions",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "opt_vec"
+    )]
     pub package_consumptions: Option<Vec<PackageConsumption>>,
     /// `noLimitTemplateId`: new template after the last tier.
     #[serde(
@@ -452,7 +477,12 @@ pub struct UpdatePackageRequest {
     #[serde(rename = "supportRefuel", default, skip_serializing_if = "Option::is_none", deserialize_with = "opt_enum")]
     pub support_refuel: Option<YesNoInt>,
     /// `refuelList`: new add-on IDs.
-    #[serde(rename = "refuelList", default, skip_serializing_if = "Option::is_none", deserialize_with = "opt_string_vec")]
+    #[serde(
+        rename = "refuelList",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "opt_string_vec"
+    )]
     pub refuel_list: Option<Vec<String>>,
     /// `directAppInfos`: new directional-app rules.
     #[serde(rename = "directAppInfos", default, skip_serializing_if = "Option::is_none", deserialize_with = "opt_vec")]

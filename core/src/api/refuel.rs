@@ -47,7 +47,12 @@ impl Operation for AddRefuelPackageRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AddRefuelPackageResponse {
     /// `data`: the created add-on.
-    #[serde(rename = "data", default, deserialize_with = "crate::lenient::opt_object", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "data",
+        default,
+        deserialize_with = "crate::lenient::opt_object",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub refuel_pack: Option<RefuelPackInfo>,
     /// Fields the spec does not list.
     #[serde(flatten)]
@@ -77,7 +82,12 @@ pub struct RefuelPackInfo {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct QueryRefuelPackagesRequest {
     /// `pageNo`: page number, from 1 (sent as a string).
-    #[serde(rename = "pageNo", default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::lenient::opt_string")]
+    #[serde(
+        rename = "pageNo",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::lenient::opt_string"
+    )]
     pub page_no: Option<String>,
     /// `pageSize`: entries per page (sent as a string).
     #[serde(
@@ -127,7 +137,12 @@ pub struct QueryRefuelPackagesResponse {
     #[serde(rename = "data", default, deserialize_with = "crate::lenient::vec")]
     pub refuel_packs: Vec<RefuelPack>,
     /// `count` (not tabled; seen in the example): presumably the total number of add-ons.
-    #[serde(rename = "count", default, deserialize_with = "crate::lenient::opt_i64", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "count",
+        default,
+        deserialize_with = "crate::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub count: Option<i64>,
     /// Fields the spec does not list.
     #[serde(flatten)]
@@ -161,7 +176,12 @@ pub struct RefuelPack {
     #[serde(rename = "name", default, deserialize_with = "crate::lenient::string")]
     pub name: String,
     /// `flowValue`: its volume, in `flowUnit`s.
-    #[serde(rename = "flowValue", default, deserialize_with = "crate::lenient::opt_i64", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "flowValue",
+        default,
+        deserialize_with = "crate::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub flow_value: Option<i64>,
     /// `flowUnit`: the unit of `flowValue` (the example sends it as the string `"1"`).
     #[serde(rename = "flowUnit", default, deserialize_with = "opt_enum", skip_serializing_if = "Option::is_none")]

@@ -35,7 +35,12 @@ pub struct QueryUpccTemplatesRequest {
     )]
     pub template_description: Option<String>,
     /// `supportHotspot`: only templates that allow (`1`) or forbid (`2`) hotspot use.
-    #[serde(rename = "supportHotspot", default, skip_serializing_if = "Option::is_none", deserialize_with = "opt_enum")]
+    #[serde(
+        rename = "supportHotspot",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "opt_enum"
+    )]
     pub support_hotspot: Option<YesNo>,
 }
 
@@ -98,7 +103,12 @@ pub struct UpccTemplate {
     #[serde(rename = "templateDesc", default, deserialize_with = "crate::lenient::string")]
     pub template_description: String,
     /// `supportHotspot`: whether hotspot use is allowed.
-    #[serde(rename = "supportHotspot", default, deserialize_with = "opt_enum", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "supportHotspot",
+        default,
+        deserialize_with = "opt_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub support_hotspot: Option<YesNo>,
     /// Fields the spec does not list.
     #[serde(flatten)]

@@ -16,7 +16,7 @@ use std::str::FromStr;
 // here until that file can take them.
 // ---------------------------------------------------------------------------------------------
 
-/// `deserialize_with` for `Option<E>` where `E` is a [`wire_enum!`](crate::wire_enum) type:
+/// `deserialize_with` for `Option<E>` where `E` is a [`wire_enum!`](macro@crate::wire_enum) type:
 /// `null`, absent or blank becomes `None` (not `Some(Unknown(""))`), any other scalar is read
 /// with `E::from_str`, which keeps undocumented codes as `Unknown`.
 pub(crate) fn opt_enum<'de, D, E>(d: D) -> std::result::Result<Option<E>, D::Error>
@@ -77,7 +77,12 @@ pub struct QueryQuotaRequest {
     )]
     pub h_imsi: Option<String>,
     /// `iccid`: the card's ICCID.
-    #[serde(rename = "iccid", default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::lenient::opt_string")]
+    #[serde(
+        rename = "iccid",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::lenient::opt_string"
+    )]
     pub iccid: Option<String>,
     /// `beginTime`: first day of the history, `YYYYMMDD` (see [`Self::with_period`]).
     #[serde(
@@ -88,7 +93,12 @@ pub struct QueryQuotaRequest {
     )]
     pub begin_date: Option<String>,
     /// `endTime`: last day of the history, `YYYYMMDD`, not before `beginTime`.
-    #[serde(rename = "endTime", default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::lenient::opt_string")]
+    #[serde(
+        rename = "endTime",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::lenient::opt_string"
+    )]
     pub end_date: Option<String>,
     /// `childOrderId`: a child order (the `subscriptionKey` of 3.2.6); when given, the platform
     /// ignores every other selector.
@@ -409,7 +419,12 @@ pub struct HistoryQuota {
     #[serde(rename = "mcc", default, deserialize_with = "crate::lenient::string")]
     pub mcc: String,
     /// `appName`: the app; absent or `null` for the row of all traffic.
-    #[serde(rename = "appName", default, deserialize_with = "crate::lenient::opt_string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "appName",
+        default,
+        deserialize_with = "crate::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub app_name: Option<String>,
     /// Fields the spec does not list.
     #[serde(flatten)]
@@ -424,16 +439,31 @@ pub struct HistoryQuota {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct QueryUsageTrajectoriesRequest {
     /// `imsi`: the primary card's IMSI; one of `imsi` / `iccid` is required.
-    #[serde(rename = "imsi", default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::lenient::opt_string")]
+    #[serde(
+        rename = "imsi",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::lenient::opt_string"
+    )]
     pub imsi: Option<String>,
     /// `iccid`: the card's ICCID; one of `imsi` / `iccid` is required.
-    #[serde(rename = "iccid", default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::lenient::opt_string")]
+    #[serde(
+        rename = "iccid",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::lenient::opt_string"
+    )]
     pub iccid: Option<String>,
     /// `packageID` (upper-case `ID`): the bundle.
     #[serde(rename = "packageID", deserialize_with = "crate::lenient::string")]
     pub data_bundle_id: String,
     /// `orderID`: the platform order ID (the zh text says "global card ID"; presumably the order).
-    #[serde(rename = "orderID", default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::lenient::opt_string")]
+    #[serde(
+        rename = "orderID",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::lenient::opt_string"
+    )]
     pub order_id: Option<String>,
     /// `subscriptionKey`: the child order ID as 3.2.6 returns it (= `childOrderId` of 3.2.8).
     #[serde(
@@ -522,7 +552,12 @@ pub struct Trajectory {
     #[serde(rename = "hImsi", alias = "himsi", default, deserialize_with = "crate::lenient::string")]
     pub h_imsi: String,
     /// `vimsi`: the V-IMSI assigned in that country.
-    #[serde(rename = "vimsi", default, deserialize_with = "crate::lenient::opt_string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "vimsi",
+        default,
+        deserialize_with = "crate::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub vimsi: Option<String>,
     /// `mcc`: country code.
     #[serde(rename = "mcc", default, deserialize_with = "crate::lenient::string")]

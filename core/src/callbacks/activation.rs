@@ -15,7 +15,12 @@ pub struct ActivationNotification {
     #[serde(rename = "packageId", default, deserialize_with = "crate::lenient::string")]
     pub data_bundle_id: String,
     /// `mcc`: the country it activated in.
-    #[serde(rename = "mcc", default, deserialize_with = "crate::lenient::opt_string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "mcc",
+        default,
+        deserialize_with = "crate::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub mcc: Option<String>,
     /// `cmccNumberProvince`: home province of the card's mainland China number.
     #[serde(
@@ -42,7 +47,12 @@ pub struct ActivationNotification {
     )]
     pub active_time: Option<DateTime>,
     /// `endTime`: when the bundle ends, UTC (`YYYYMMDDHHmmss`).
-    #[serde(rename = "endTime", default, deserialize_with = "crate::datetime::opt", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "endTime",
+        default,
+        deserialize_with = "crate::datetime::opt",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub end_time: Option<DateTime>,
     /// `orderId` (the en table misprints it `rderId`): the platform's total order ID.
     #[serde(rename = "orderId", alias = "rderId", default, deserialize_with = "crate::lenient::string")]

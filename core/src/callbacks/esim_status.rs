@@ -78,10 +78,20 @@ pub struct NotificationPointStatus {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct EsimStatusNotification {
     /// `header`: the ES2+ header.
-    #[serde(rename = "header", default, deserialize_with = "crate::lenient::opt_object", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "header",
+        default,
+        deserialize_with = "crate::lenient::opt_object",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub header: Option<EsimNotifyHeader>,
     /// `eid`: EID of the eUICC.
-    #[serde(rename = "eid", default, deserialize_with = "crate::lenient::opt_string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "eid",
+        default,
+        deserialize_with = "crate::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub eid: Option<String>,
     /// `iccid`: the profile's ICCID.
     #[serde(rename = "iccid", default, deserialize_with = "crate::lenient::string")]
@@ -100,7 +110,12 @@ pub struct EsimStatusNotification {
     )]
     pub time_stamp: Option<DateTime>,
     /// `notificationPointId`: the step reported.
-    #[serde(rename = "notificationPointId", default, deserialize_with = "opt_enum", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "notificationPointId",
+        default,
+        deserialize_with = "opt_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub notification_point_id: Option<EsimNotificationPoint>,
     /// `notificationPointStatus`: its outcome.
     #[serde(
@@ -111,7 +126,12 @@ pub struct EsimStatusNotification {
     )]
     pub notification_point_status: Option<NotificationPointStatus>,
     /// `resultData`: the install result the eUICC returned.
-    #[serde(rename = "resultData", default, deserialize_with = "crate::lenient::opt_string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "resultData",
+        default,
+        deserialize_with = "crate::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub result_data: Option<String>,
     /// Fields the spec does not list.
     #[serde(flatten)]

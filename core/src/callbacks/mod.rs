@@ -22,8 +22,8 @@ pub mod usage;
 
 pub use activation::{ActivationAck, ActivationNotification};
 pub use esim_status::{
-    EsimAckHeader, EsimExecutionStatus, EsimNotificationPoint, EsimNotifyHeader, EsimStatusAck,
-    EsimStatusNotification, FunctionExecutionStatus, NotificationPointStatus, StatusCodeData,
+    EsimAckHeader, EsimExecutionStatus, EsimNotificationPoint, EsimNotifyHeader, EsimStatusAck, EsimStatusNotification,
+    FunctionExecutionStatus, NotificationPointStatus, StatusCodeData,
 };
 pub use usage::{UsageAck, UsageNotification};
 
@@ -221,8 +221,10 @@ pub fn parse_notification(headers: &[(String, String)], body: &[u8]) -> Result<P
             format!("is {} bytes; at most {MAX_BODY_BYTES} are accepted", body.len()),
         ));
     }
-    let value: Value = serde_json::from_slice(body)
-        .map_err(|e| Error::Decode { operation: OPERATION, message: format!("not JSON ({e}); {} bytes", body.len()) })?;
+    let value: Value = serde_json::from_slice(body).map_err(|e| Error::Decode {
+        operation: OPERATION,
+        message: format!("not JSON ({e}); {} bytes", body.len()),
+    })?;
     let typed = |kind: &str, e: serde_json::Error| Error::Decode {
         operation: OPERATION,
         message: format!("cannot read the {kind} notification: {e}"),
@@ -287,8 +289,11 @@ mod tests {
         .unwrap();
         let Notification::EsimStatus(n) = p.notification() else { panic!("not eSIM") };
         assert_eq!(n.profile_state(), Some(crate::api::esim::EsimState::Enabled));
-        let p = parse_notification(&[], br#"{"iccid":"1","notificationPointId":4,"notificationPointStatus":{"status":"Failed"}}"#)
-            .unwrap();
+        let p = parse_notification(
+            &[],
+            br#"{"iccid":"1","notificationPointId":4,"notificationPointStatus":{"status":"Failed"}}"#,
+        )
+        .unwrap();
         let Notification::EsimStatus(n) = p.notification() else { panic!("not eSIM") };
         assert_eq!(n.profile_state(), None);
     }

@@ -9,10 +9,20 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct UsageNotification {
     /// `imsi`: the card's IMSI; one of `imsi` / `iccid` is present.
-    #[serde(rename = "imsi", default, deserialize_with = "crate::lenient::opt_string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "imsi",
+        default,
+        deserialize_with = "crate::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub imsi: Option<String>,
     /// `iccid`: the card's ICCID.
-    #[serde(rename = "iccid", default, deserialize_with = "crate::lenient::opt_string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "iccid",
+        default,
+        deserialize_with = "crate::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub iccid: Option<String>,
     /// `qtavalue`: volume used, in **bytes** (unlike the MB of every other interface). Whether
     /// it is this report's usage or a running total is not documented.
@@ -27,7 +37,12 @@ pub struct UsageNotification {
     )]
     pub timestamp: Option<DateTime>,
     /// `orderId`: the order (only in the en transcription).
-    #[serde(rename = "orderId", default, deserialize_with = "crate::lenient::opt_string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "orderId",
+        default,
+        deserialize_with = "crate::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub order_id: Option<String>,
     /// `childOrderId`: the child order (only in the en transcription).
     #[serde(
