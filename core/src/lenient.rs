@@ -179,6 +179,80 @@ pub fn string_map<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, St
 
 use serde::Deserialize;
 
+/// `deserialize_with` for `Option<E>` where `E` is a [`wire_enum!`](macro@crate::wire_enum) type:
+/// `null`, absent or blank becomes `None` (not `Some(Unknown(""))`), any other scalar is read
+/// with `E::from_str`, which keeps undocumented codes as `Unknown`.
+pub fn opt_enum<'de, D, E>(d: D) -> std::result::Result<Option<E>, D::Error>
+where
+    D: Deserializer<'de>,
+    E: std::str::FromStr<Err = std::convert::Infallible>,
+{
+    Ok(crate::lenient::opt_string(d)?.map(|s| match s.parse::<E>() {
+        Ok(v) => v,
+        Err(never) => match never {},
+    }))
+}
+
+/// `deserialize_with` for `Vec<String>`: a list, a lone value or `null`, whose items may be
+/// strings, numbers or booleans (kept as their text); `null` items are dropped.
+pub fn string_vec<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Vec<String>, D::Error> {
+    let items: Vec<serde_json::Value> = crate::lenient::vec(d)?;
+    Ok(items
+        .into_iter()
+        .filter_map(|v| match v {
+            serde_json::Value::Null => None,
+            serde_json::Value::String(s) => Some(s),
+            other => Some(other.to_string()),
+        })
+        .collect())
+}
+
+/// Reads a request identifier (ICCID, IMSI) given as a string or an integer. A JSON number
+/// too large for 64 bits (a 20-digit ICCID) reaches us as a float with its last digits
+/// rounded away; it is refused rather than turned into another card's number.
+struct ExactText;
+
+impl<'de> serde::de::Visitor<'de> for ExactText {
+    type Value = Option<String>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an identifier as a string or an integer")
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> std::result::Result<Self::Value, E> {
+        Ok(Some(v.to_owned()))
+    }
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> std::result::Result<Self::Value, E> {
+        Ok(Some(v.to_string()))
+    }
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> std::result::Result<Self::Value, E> {
+        Ok(Some(v.to_string()))
+    }
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> std::result::Result<Self::Value, E> {
+        Err(E::custom(format!(
+            "identifier {v} is a JSON number too large to be exact (digits would be lost); send it as a string"
+        )))
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> std::result::Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_none<E: serde::de::Error>(self) -> std::result::Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+/// `deserialize_with` for a mandatory request identifier, given as a string or an integer; a JSON number too large to be exact is refused.
+pub fn id_string<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<String, D::Error> {
+    Ok(d.deserialize_any(ExactText)?.unwrap_or_default())
+}
+
+/// `deserialize_with` for an optional request identifier: blank is `None`; exactness as in [`id_string`].
+pub fn opt_id_string<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<String>, D::Error> {
+    Ok(d.deserialize_any(ExactText)?.filter(|s| !s.trim().is_empty()))
+}
+
 /// Serializes an `i64` as a JSON string (`"500"`), the wire form of money and counts that the
 /// spec types as String.
 pub fn i64_as_string<S: Serializer>(v: &i64, s: S) -> Result<S::Ok, S::Error> {

@@ -103,6 +103,32 @@ pub fn positive(field: &str, value: i64) -> Result<()> {
     Ok(())
 }
 
+/// The text of an optional field, trimmed, with blank meaning absent.
+pub fn present(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// Validation: checks that a text field holds a positive integer (digits only, not all zeros).
+pub fn positive_integer(field: &str, value: &str) -> Result<()> {
+    let v = value.trim();
+    if v.is_empty() || !v.bytes().all(|b| b.is_ascii_digit()) || v.bytes().all(|b| b == b'0') {
+        return Err(Error::validation(field, "must be a positive whole number"));
+    }
+    Ok(())
+}
+
+/// Checks the paging pair shared by 3.2.2 and 3.2.6: a start index is never negative and a
+/// page size is at least 1.
+pub fn paging(begin_index: Option<i64>, count: Option<i64>) -> Result<()> {
+    if begin_index.is_some_and(|b| b < 0) {
+        return Err(Error::validation("beginIndex", "must not be negative"));
+    }
+    if let Some(c) = count {
+        positive("count", c)?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,7 +1,6 @@
 //! 3.2.4 H-IMSI location and state (`APP_HIMSI_TERMSTATE_SBO/v1`), 3.2.10 SIM info
 //! (`SBO_query_SIMInfo/v1`).
 
-use super::catalogue::opt_code;
 use super::common::{Ext, Extra};
 use crate::datetime::{Date, DateTime};
 use crate::error::{Error, Result};
@@ -19,7 +18,7 @@ pub struct QueryHimsiStateRequest {
         rename = "imsi",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::api::catalogue::opt_id_string"
+        deserialize_with = "crate::lenient::opt_id_string"
     )]
     pub imsi: Option<String>,
     /// `iccid`: the card's ICCID (18-20 digits).
@@ -27,7 +26,7 @@ pub struct QueryHimsiStateRequest {
         rename = "iccid",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::api::catalogue::opt_id_string"
+        deserialize_with = "crate::lenient::opt_id_string"
     )]
     pub iccid: Option<String>,
     /// `ext`: extension parameters.
@@ -150,7 +149,7 @@ pub struct SimQuery {
         rename = "imsi",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::api::catalogue::opt_id_string"
+        deserialize_with = "crate::lenient::opt_id_string"
     )]
     pub imsi: Option<String>,
     /// `iccid`: the card's ICCID.
@@ -158,7 +157,7 @@ pub struct SimQuery {
         rename = "iccid",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::api::catalogue::opt_id_string"
+        deserialize_with = "crate::lenient::opt_id_string"
     )]
     pub iccid: Option<String>,
 }
@@ -318,7 +317,12 @@ pub struct HImsi {
     )]
     pub iccid: Option<String>,
     /// `status`: the card's state.
-    #[serde(rename = "status", default, deserialize_with = "opt_code", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "status",
+        default,
+        deserialize_with = "crate::lenient::opt_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<CardStatus>,
     /// `cardHlrId` (the example spells it `cardHlrID`): the HLR the card belongs to.
     #[serde(
@@ -365,7 +369,7 @@ pub struct HImsi {
     #[serde(
         rename = "serviceUsageMode",
         default,
-        deserialize_with = "opt_code",
+        deserialize_with = "crate::lenient::opt_enum",
         skip_serializing_if = "Option::is_none"
     )]
     pub service_usage_mode: Option<ServiceUsageMode>,
@@ -424,7 +428,7 @@ pub struct RealRule {
     #[serde(
         rename = "certificatesType",
         default,
-        deserialize_with = "opt_code",
+        deserialize_with = "crate::lenient::opt_enum",
         skip_serializing_if = "Option::is_none"
     )]
     pub certificates_type: Option<CertificateType>,
@@ -439,7 +443,12 @@ pub struct RealRule {
     )]
     pub certificates_time: Option<Date>,
     /// `authStatus`: the authentication state.
-    #[serde(rename = "authStatus", default, deserialize_with = "opt_code", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "authStatus",
+        default,
+        deserialize_with = "crate::lenient::opt_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub auth_status: Option<AuthStatus>,
     /// Fields the spec does not list.
     #[serde(flatten)]

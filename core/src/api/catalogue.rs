@@ -2,7 +2,7 @@
 
 use super::common::{CooperationMode, DeductionModel, DialectInfo, Ext, Extra, LimitType, YesNo, pick_text};
 use crate::datetime::DateTime;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::operation::{Operation, OperationKind, TokenPolicy};
 use crate::units::{DataVolume, Money, PriceInfo};
 use crate::validate;
@@ -10,77 +10,6 @@ use serde::de::Deserializer;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
-
-/// `deserialize_with` for an optional wire enum: `null`, absent or blank is `None`, any other
-/// value (number or string) is read by the enum, unknown codes included.
-pub(crate) fn opt_code<'de, D, T>(d: D) -> std::result::Result<Option<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: std::str::FromStr<Err = std::convert::Infallible>,
-{
-    Ok(crate::lenient::opt_string(d)?.map(|s| match s.parse::<T>() {
-        Ok(v) => v,
-        Err(never) => match never {},
-    }))
-}
-
-/// Reads a request identifier (ICCID, IMSI) given as a string or an integer. A JSON number
-/// too large for 64 bits (a 20-digit ICCID) reaches us as a float with its last digits
-/// rounded away; it is refused rather than turned into another card's number.
-struct ExactText;
-
-impl<'de> serde::de::Visitor<'de> for ExactText {
-    type Value = Option<String>;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("an identifier as a string or an integer")
-    }
-    fn visit_str<E: serde::de::Error>(self, v: &str) -> std::result::Result<Self::Value, E> {
-        Ok(Some(v.to_owned()))
-    }
-    fn visit_i64<E: serde::de::Error>(self, v: i64) -> std::result::Result<Self::Value, E> {
-        Ok(Some(v.to_string()))
-    }
-    fn visit_u64<E: serde::de::Error>(self, v: u64) -> std::result::Result<Self::Value, E> {
-        Ok(Some(v.to_string()))
-    }
-    fn visit_f64<E: serde::de::Error>(self, v: f64) -> std::result::Result<Self::Value, E> {
-        Err(E::custom(format!(
-            "identifier {v} is a JSON number too large to be exact (digits would be lost); send it as a string"
-        )))
-    }
-    fn visit_unit<E: serde::de::Error>(self) -> std::result::Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_none<E: serde::de::Error>(self) -> std::result::Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-/// `deserialize_with` for a mandatory request identifier; see [`ExactText`].
-pub(crate) fn id_string<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<String, D::Error> {
-    Ok(d.deserialize_any(ExactText)?.unwrap_or_default())
-}
-
-/// `deserialize_with` for an optional request identifier: blank is `None`; see [`ExactText`].
-pub(crate) fn opt_id_string<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<String>, D::Error> {
-    Ok(d.deserialize_any(ExactText)?.filter(|s| !s.trim().is_empty()))
-}
-
-/// Checks the paging pair shared by 3.2.2 and 3.2.6: a start index is never negative and a
-/// page size is at least 1.
-pub(crate) fn check_paging(begin_index: Option<i64>, count: Option<i64>) -> Result<()> {
-    if begin_index.is_some_and(|b| b < 0) {
-        return Err(Error::validation("beginIndex", "must not be negative"));
-    }
-    if let Some(c) = count {
-        validate::positive("count", c)?;
-    }
-    Ok(())
-}
 
 crate::wire_enum! {
     /// Catalogue status of a bundle (`status` of `DataBundle`, and the request filter).
@@ -192,7 +121,7 @@ pub struct QueryDataBundlesRequest {
         alias = "stauts",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "opt_code"
+        deserialize_with = "crate::lenient::opt_enum"
     )]
     pub status: Option<BundleStatus>,
     /// `currency`: currencies wanted (`["USD"]`). A bare string is read as a one-item list;
@@ -297,7 +226,7 @@ impl Operation for QueryDataBundlesRequest {
             validate::required(&field, c)?;
             validate::max_len(&field, c, 20)?;
         }
-        check_paging(self.begin_index, self.count)
+        validate::paging(self.begin_index, self.count)
     }
 }
 
@@ -355,21 +284,36 @@ pub struct DataBundle {
     #[serde(rename = "cardPools", default, deserialize_with = "card_pools")]
     pub card_pools: BTreeMap<String, Vec<NetCapability>>,
     /// `status`: catalogue status.
-    #[serde(rename = "status", default, deserialize_with = "opt_code", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "status",
+        default,
+        deserialize_with = "crate::lenient::opt_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<BundleStatus>,
     /// `activationMode`: when billing starts.
     #[serde(
         rename = "activationMode",
         default,
-        deserialize_with = "opt_code",
+        deserialize_with = "crate::lenient::opt_enum",
         skip_serializing_if = "Option::is_none"
     )]
     pub activation_mode: Option<ActivationMode>,
     /// `type`: whether the data limit applies per cycle or per day.
-    #[serde(rename = "type", default, deserialize_with = "opt_code", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::lenient::opt_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub limit_type: Option<LimitType>,
     /// `periodType`: the unit `period` counts.
-    #[serde(rename = "periodType", default, deserialize_with = "opt_code", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "periodType",
+        default,
+        deserialize_with = "crate::lenient::opt_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub period_type: Option<PeriodType>,
     /// `period`: how many `periodType` units the bundle lasts (e.g. 7 days).
     #[serde(
@@ -647,7 +591,7 @@ pub struct RefuelingPackage {
         rename = "flowUnit",
         alias = "flowUnight",
         default,
-        deserialize_with = "opt_code",
+        deserialize_with = "crate::lenient::opt_enum",
         skip_serializing_if = "Option::is_none"
     )]
     pub flow_unit: Option<FlowUnit>,
@@ -672,7 +616,7 @@ pub struct RefuelingPackage {
     #[serde(
         rename = "isOrderingAllowed",
         default,
-        deserialize_with = "opt_code",
+        deserialize_with = "crate::lenient::opt_enum",
         skip_serializing_if = "Option::is_none"
     )]
     pub is_ordering_allowed: Option<YesNo>,
@@ -779,7 +723,7 @@ mod tests {
     fn identifiers_too_large_for_an_exact_number_are_refused() {
         #[derive(Deserialize)]
         struct Probe {
-            #[serde(default, deserialize_with = "opt_id_string")]
+            #[serde(default, deserialize_with = "crate::lenient::opt_id_string")]
             iccid: Option<String>,
         }
         let ok: Probe = serde_json::from_str(r#"{"iccid":8985234200000000001}"#).unwrap();

@@ -2,7 +2,6 @@
 //! channel (`APP_getCountryGroupInfo_SBO/v1`).
 
 use super::common::{Extra, YesNo};
-use super::usage::{opt_enum, present};
 use crate::error::{Error, Result};
 use crate::operation::{Operation, OperationKind, TokenPolicy};
 use crate::validate;
@@ -47,7 +46,7 @@ impl Operation for QueryChannelAppsRequest {
     type Response = QueryChannelAppsResponse;
 
     fn validate(&self) -> Result<()> {
-        match present(&self.app_name) {
+        match validate::present(&self.app_name) {
             Some(v) => validate::max_len("appName", v, 10),
             None => Ok(()),
         }
@@ -127,7 +126,12 @@ pub struct AppUpccInfo {
     )]
     pub rate: Option<i64>,
     /// `unit`: the unit of `rate`.
-    #[serde(rename = "unit", default, deserialize_with = "opt_enum", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "unit",
+        default,
+        deserialize_with = "crate::lenient::opt_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub unit: Option<RateUnit>,
     /// Fields the spec does not list.
     #[serde(flatten)]
@@ -297,7 +301,7 @@ pub struct MccTier {
         rename = "is_only_supported_hotspots",
         alias = "isOnlySupportedHotspots",
         default,
-        deserialize_with = "opt_enum",
+        deserialize_with = "crate::lenient::opt_enum",
         skip_serializing_if = "Option::is_none"
     )]
     pub is_only_supported_hotspots: Option<YesNo>,

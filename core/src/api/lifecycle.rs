@@ -16,7 +16,7 @@ pub struct ActivateDataBundleRequest {
         rename = "hImsi",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::api::catalogue::opt_id_string"
+        deserialize_with = "crate::lenient::opt_id_string"
     )]
     pub h_imsi: Option<String>,
     /// `msisdn`: the card's phone number (≤ 20 digits).
@@ -24,7 +24,7 @@ pub struct ActivateDataBundleRequest {
         rename = "msisdn",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::api::catalogue::opt_id_string"
+        deserialize_with = "crate::lenient::opt_id_string"
     )]
     pub msisdn: Option<String>,
     /// `iccid`: the card's ICCID (18-20 digits).
@@ -32,7 +32,7 @@ pub struct ActivateDataBundleRequest {
         rename = "iccid",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::api::catalogue::opt_id_string"
+        deserialize_with = "crate::lenient::opt_id_string"
     )]
     pub iccid: Option<String>,
     /// `dataBundleId` (mandatory): the bought bundle to activate (≤ 20 characters).
@@ -152,7 +152,7 @@ pub struct IccidPackage {
         rename = "iccid",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::api::catalogue::opt_id_string"
+        deserialize_with = "crate::lenient::opt_id_string"
     )]
     pub iccid: Option<String>,
     /// `imsi`: the card's home IMSI.
@@ -160,7 +160,7 @@ pub struct IccidPackage {
         rename = "imsi",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::api::catalogue::opt_id_string"
+        deserialize_with = "crate::lenient::opt_id_string"
     )]
     pub imsi: Option<String>,
     /// `packageid` (mandatory; lower-case `id` on the wire): the bundle ID, the

@@ -1,7 +1,6 @@
 //! 3.2.5 Create order (`APP_createOrder_SBO/v1`), 3.2.12 Unsubscribe
 //! (`SBO_channel_unsubscribe/v1`).
 
-use super::catalogue::opt_code;
 use super::common::{Ext, Extra, SendLanguage};
 use crate::datetime::Date;
 use crate::error::{Error, Result};
@@ -74,10 +73,15 @@ pub struct CreateOrderRequest {
     pub quantity: i64,
     /// `ICCID` (upper-case key here only): the card to buy for. Optional in one transcription,
     /// mandatory in the other, so it is always sent.
-    #[serde(rename = "ICCID", deserialize_with = "crate::api::catalogue::id_string")]
+    #[serde(rename = "ICCID", deserialize_with = "crate::lenient::id_string")]
     pub iccid: String,
     /// `sendLang`: language of the purchase SMS.
-    #[serde(rename = "sendLang", default, skip_serializing_if = "Option::is_none", deserialize_with = "opt_code")]
+    #[serde(
+        rename = "sendLang",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::lenient::opt_enum"
+    )]
     pub send_lang: Option<SendLanguage>,
     /// `setActiveTime`: designated activation date (`YYYYMMDD`), for bundles with
     /// activation mode 1; `1000087` when outside the allowed range.

@@ -2,7 +2,6 @@
 //! (`SBO_update_package/v1`), delete (`SBO_del_package/v1`).
 
 use super::common::{Extra, YesNo, YesNoInt};
-use super::usage::{opt_enum, positive_integer, present, string_vec};
 use crate::error::{Error, Result};
 use crate::operation::{Operation, OperationKind, TokenPolicy};
 use crate::validate;
@@ -82,7 +81,12 @@ pub struct DirectAppInfo {
     pub direct_type: DirectType,
     /// `isUsePackage`: zero-rated mode only: whether the apps go on using the bundle's general
     /// data once their own allowance is used up.
-    #[serde(rename = "isUsePackage", default, skip_serializing_if = "Option::is_none", deserialize_with = "opt_enum")]
+    #[serde(
+        rename = "isUsePackage",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::lenient::opt_enum"
+    )]
     pub is_use_package: Option<YesNo>,
     /// `appDetailInfos`: the apps.
     #[serde(rename = "appDetailInfos", deserialize_with = "crate::lenient::vec")]
@@ -152,7 +156,7 @@ where
 fn opt_string_vec<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<Vec<String>>, D::Error> {
     match serde_json::Value::deserialize(d)? {
         serde_json::Value::Null => Ok(None),
-        v => string_vec(v).map(Some).map_err(serde::de::Error::custom),
+        v => crate::lenient::string_vec(v).map(Some).map_err(serde::de::Error::custom),
     }
 }
 
@@ -183,7 +187,7 @@ fn check_direct_apps(list: &[DirectAppInfo]) -> Result<()> {
         for (j, a) in d.app_detail_infos.iter().enumerate() {
             let q = format!("{p}.appDetailInfos[{j}]");
             validate::required(&format!("{q}.appId"), &a.app_id)?;
-            if let Some(t) = present(&a.no_limit_template_id) {
+            if let Some(t) = validate::present(&a.no_limit_template_id) {
                 validate::max_len(&format!("{q}.noLimitTemplateId"), t, 128)?;
             }
             check_consumptions(&format!("{q}.appConsumption"), &a.app_consumption)?;
@@ -265,13 +269,18 @@ pub struct AddPackageRequest {
     #[serde(rename = "noLimitTemplateId", deserialize_with = "crate::lenient::string")]
     pub no_limit_template_id: String,
     /// `mccList`: the countries (3-digit MCCs), at least one.
-    #[serde(rename = "mccList", deserialize_with = "string_vec")]
+    #[serde(rename = "mccList", deserialize_with = "crate::lenient::string_vec")]
     pub mcc_list: Vec<String>,
     /// `supportRefuel`: whether add-ons may be bought (an Integer on the wire).
     #[serde(rename = "supportRefuel")]
     pub support_refuel: YesNoInt,
     /// `refuelList`: add-on IDs offered with the bundle.
-    #[serde(rename = "refuelList", default, skip_serializing_if = "Vec::is_empty", deserialize_with = "string_vec")]
+    #[serde(
+        rename = "refuelList",
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::lenient::string_vec"
+    )]
     pub refuel_list: Vec<String>,
     /// `directAppInfos`: directional-app rules.
     #[serde(
@@ -282,7 +291,12 @@ pub struct AddPackageRequest {
     )]
     pub direct_app_infos: Vec<DirectAppInfo>,
     /// `periodUnit`: the unit of `keepPeriod`.
-    #[serde(rename = "periodUnit", default, skip_serializing_if = "Option::is_none", deserialize_with = "opt_enum")]
+    #[serde(
+        rename = "periodUnit",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::lenient::opt_enum"
+    )]
     pub period_unit: Option<PeriodUnit>,
 }
 
@@ -367,10 +381,10 @@ impl Operation for AddPackageRequest {
         check_text("name", &self.name, 256)?;
         check_text("desc", &self.description, 256)?;
         check_text("keepPeriod", &self.keep_period, 128)?;
-        positive_integer("keepPeriod", &self.keep_period)?;
-        if let Some(v) = present(&self.effective_day) {
+        validate::positive_integer("keepPeriod", &self.keep_period)?;
+        if let Some(v) = validate::present(&self.effective_day) {
             check_text("effectiveDay", v, 128)?;
-            positive_integer("effectiveDay", v)?;
+            validate::positive_integer("effectiveDay", v)?;
         }
         known_enum("flowLimitType", self.flow_limit_type.is_known(), "1 (per cycle) or 2 (per day)")?;
         known_enum("controlLogic", self.control_logic.is_known(), "1 (throttle) or 2 (release)")?;
@@ -451,7 +465,7 @@ pub struct UpdatePackageRequest {
         rename = "isSupportDirect",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "opt_enum"
+        deserialize_with = "crate::lenient::opt_enum"
     )]
     pub is_support_direct: Option<YesNo>,
     /// `packageConsumptions`: new usage tiers.
@@ -474,7 +488,12 @@ pub struct UpdatePackageRequest {
     #[serde(rename = "mccList", default, skip_serializing_if = "Option::is_none", deserialize_with = "opt_string_vec")]
     pub mcc_list: Option<Vec<String>>,
     /// `supportRefuel`: whether add-ons may be bought (an Integer on the wire).
-    #[serde(rename = "supportRefuel", default, skip_serializing_if = "Option::is_none", deserialize_with = "opt_enum")]
+    #[serde(
+        rename = "supportRefuel",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::lenient::opt_enum"
+    )]
     pub support_refuel: Option<YesNoInt>,
     /// `refuelList`: new add-on IDs.
     #[serde(
@@ -507,26 +526,26 @@ impl Operation for UpdatePackageRequest {
     fn validate(&self) -> Result<()> {
         validate::required("id", &self.data_bundle_id)?;
         check_text("id", &self.data_bundle_id, 256)?;
-        if let Some(v) = present(&self.name) {
+        if let Some(v) = validate::present(&self.name) {
             check_text("name", v, 256)?;
         }
-        if let Some(v) = present(&self.description) {
+        if let Some(v) = validate::present(&self.description) {
             check_text("desc", v, 256)?;
         }
-        if let Some(v) = present(&self.keep_period) {
+        if let Some(v) = validate::present(&self.keep_period) {
             check_text("keepPeriod", v, 128)?;
-            positive_integer("keepPeriod", v)?;
+            validate::positive_integer("keepPeriod", v)?;
         }
         validate::required("effectiveDay", &self.effective_day)?;
         check_text("effectiveDay", &self.effective_day, 128)?;
-        positive_integer("effectiveDay", &self.effective_day)?;
+        validate::positive_integer("effectiveDay", &self.effective_day)?;
         if let Some(v) = &self.is_support_direct {
             known_enum("isSupportDirect", v.is_known(), "1 (yes) or 2 (no)")?;
         }
         if let Some(list) = &self.package_consumptions {
             check_consumptions("packageConsumptions", list)?;
         }
-        if let Some(v) = present(&self.no_limit_template_id) {
+        if let Some(v) = validate::present(&self.no_limit_template_id) {
             check_text("noLimitTemplateId", v, 128)?;
         }
         if let Some(list) = &self.mcc_list {

@@ -2,7 +2,6 @@
 //! query (`SBO_query_packageRefuel/v1`), delete (`SBO_del_packageRefuel/v1`).
 
 use super::common::Extra;
-use super::usage::{opt_enum, positive_integer, present};
 use crate::error::Result;
 use crate::operation::{Operation, OperationKind, TokenPolicy};
 use crate::units::{DataUnit, DataVolume};
@@ -39,7 +38,7 @@ impl Operation for AddRefuelPackageRequest {
     fn validate(&self) -> Result<()> {
         validate::required("flowValue", &self.flow_value)?;
         validate::max_len("flowValue", &self.flow_value, 256)?;
-        positive_integer("flowValue", &self.flow_value)
+        validate::positive_integer("flowValue", &self.flow_value)
     }
 }
 
@@ -121,9 +120,9 @@ impl Operation for QueryRefuelPackagesRequest {
 
     fn validate(&self) -> Result<()> {
         for (field, value) in [("pageNo", &self.page_no), ("pageSize", &self.page_size)] {
-            if let Some(v) = present(value) {
+            if let Some(v) = validate::present(value) {
                 validate::max_len(field, v, 10)?;
-                positive_integer(field, v)?;
+                validate::positive_integer(field, v)?;
             }
         }
         Ok(())
@@ -184,7 +183,12 @@ pub struct RefuelPack {
     )]
     pub flow_value: Option<i64>,
     /// `flowUnit`: the unit of `flowValue` (the example sends it as the string `"1"`).
-    #[serde(rename = "flowUnit", default, deserialize_with = "opt_enum", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "flowUnit",
+        default,
+        deserialize_with = "crate::lenient::opt_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub flow_unit: Option<FlowUnit>,
     /// Fields the spec does not list.
     #[serde(flatten)]
@@ -262,9 +266,9 @@ mod tests {
 
     #[test]
     fn positive_integers_only() {
-        assert!(positive_integer("f", "40960").is_ok());
+        assert!(validate::positive_integer("f", "40960").is_ok());
         for bad in ["", "0", "00", "-1", "1.5", "1e3", "abc"] {
-            assert!(positive_integer("f", bad).is_err(), "{bad}");
+            assert!(validate::positive_integer("f", bad).is_err(), "{bad}");
         }
     }
 }

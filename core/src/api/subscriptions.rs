@@ -1,6 +1,5 @@
 //! 3.2.6 Subscribed bundles (`APP_getSubedUserDataBundle_SBO/v1`): what a card has bought.
 
-use super::catalogue::{check_paging, opt_code};
 use super::common::{DeductionModel, DialectInfo, Ext, Extra, Language, LimitType, YesNo, pick_text};
 use crate::datetime::DateTime;
 use crate::error::{Error, Result};
@@ -47,7 +46,7 @@ pub struct QuerySubscribedBundlesRequest {
         rename = "hImsi",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::api::catalogue::opt_id_string"
+        deserialize_with = "crate::lenient::opt_id_string"
     )]
     pub h_imsi: Option<String>,
     /// `iccid`: the card's ICCID (18-20 digits).
@@ -55,11 +54,16 @@ pub struct QuerySubscribedBundlesRequest {
         rename = "iccid",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::api::catalogue::opt_id_string"
+        deserialize_with = "crate::lenient::opt_id_string"
     )]
     pub iccid: Option<String>,
     /// `status`: only bundles in this state; absent = all.
-    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none", deserialize_with = "opt_code")]
+    #[serde(
+        rename = "status",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::lenient::opt_enum"
+    )]
     pub status: Option<SubscriptionFilter>,
     /// `language` (mandatory): language of names, descriptions and `remainTime`.
     #[serde(rename = "language")]
@@ -166,7 +170,7 @@ impl Operation for QuerySubscribedBundlesRequest {
             return Err(Error::validation("status", format!("is {raw:?}; must be 1, 2, 3 or 4")));
         }
         validate::optional("mcc", self.mcc.as_deref(), validate::mcc)?;
-        check_paging(self.begin_index, self.count)
+        validate::paging(self.begin_index, self.count)
     }
 }
 
@@ -225,7 +229,12 @@ pub struct UserDataBundle {
     #[serde(rename = "dataBundleId", alias = "dataBundleID", default, deserialize_with = "crate::lenient::string")]
     pub data_bundle_id: String,
     /// `status`: the bundle's state.
-    #[serde(rename = "status", default, deserialize_with = "opt_code", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "status",
+        default,
+        deserialize_with = "crate::lenient::opt_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<SubscriptionStatus>,
     /// `remainderDays` (the example spells it `remainderDay`): days left, i.e. the days for
     /// which add-ons can be bought; only for activated per-day bundles.
@@ -314,18 +323,23 @@ pub struct UserDataBundle {
     #[serde(
         rename = "isSupportFuelpack",
         default,
-        deserialize_with = "opt_code",
+        deserialize_with = "crate::lenient::opt_enum",
         skip_serializing_if = "Option::is_none"
     )]
     pub is_support_fuelpack: Option<YesNo>,
     /// `packageType`: data limit per cycle or per day.
-    #[serde(rename = "packageType", default, deserialize_with = "opt_code", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "packageType",
+        default,
+        deserialize_with = "crate::lenient::opt_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub package_type: Option<LimitType>,
     /// `deductionModel`: standard or binding.
     #[serde(
         rename = "deductionModel",
         default,
-        deserialize_with = "opt_code",
+        deserialize_with = "crate::lenient::opt_enum",
         skip_serializing_if = "Option::is_none"
     )]
     pub deduction_model: Option<DeductionModel>,

@@ -1,7 +1,6 @@
 //! 3.2.14 UPCC templates (`SBO_queryUpccTemplate/v1`).
 
 use super::common::{Extra, YesNo};
-use super::usage::opt_enum;
 use crate::error::{Error, Result};
 use crate::operation::{Operation, OperationKind, TokenPolicy};
 use serde::{Deserialize, Serialize};
@@ -39,7 +38,7 @@ pub struct QueryUpccTemplatesRequest {
         rename = "supportHotspot",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "opt_enum"
+        deserialize_with = "crate::lenient::opt_enum"
     )]
     pub support_hotspot: Option<YesNo>,
 }
@@ -106,7 +105,7 @@ pub struct UpccTemplate {
     #[serde(
         rename = "supportHotspot",
         default,
-        deserialize_with = "opt_enum",
+        deserialize_with = "crate::lenient::opt_enum",
         skip_serializing_if = "Option::is_none"
     )]
     pub support_hotspot: Option<YesNo>,

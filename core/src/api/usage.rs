@@ -7,56 +7,7 @@ use crate::error::{Error, Result};
 use crate::operation::{Operation, OperationKind, TokenPolicy};
 use crate::units::DataVolume;
 use crate::validate;
-use serde::{Deserialize, Deserializer, Serialize};
-use std::convert::Infallible;
-use std::str::FromStr;
-
-// ---------------------------------------------------------------------------------------------
-// Decoding helpers shared by this branch's modules. They belong in `crate::lenient`; they live
-// here until that file can take them.
-// ---------------------------------------------------------------------------------------------
-
-/// `deserialize_with` for `Option<E>` where `E` is a [`wire_enum!`](macro@crate::wire_enum) type:
-/// `null`, absent or blank becomes `None` (not `Some(Unknown(""))`), any other scalar is read
-/// with `E::from_str`, which keeps undocumented codes as `Unknown`.
-pub(crate) fn opt_enum<'de, D, E>(d: D) -> std::result::Result<Option<E>, D::Error>
-where
-    D: Deserializer<'de>,
-    E: FromStr<Err = Infallible>,
-{
-    Ok(crate::lenient::opt_string(d)?.map(|s| match s.parse::<E>() {
-        Ok(v) => v,
-        Err(never) => match never {},
-    }))
-}
-
-/// `deserialize_with` for `Vec<String>`: a list, a lone value or `null`, whose items may be
-/// strings, numbers or booleans (kept as their text); `null` items are dropped.
-pub(crate) fn string_vec<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Vec<String>, D::Error> {
-    let items: Vec<serde_json::Value> = crate::lenient::vec(d)?;
-    Ok(items
-        .into_iter()
-        .filter_map(|v| match v {
-            serde_json::Value::Null => None,
-            serde_json::Value::String(s) => Some(s),
-            other => Some(other.to_string()),
-        })
-        .collect())
-}
-
-/// The text of an optional field, trimmed, with blank meaning absent.
-pub(crate) fn present(v: &Option<String>) -> Option<&str> {
-    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
-}
-
-/// Validation: checks that a text field holds a positive integer (digits only, not all zeros).
-pub(crate) fn positive_integer(field: &str, value: &str) -> Result<()> {
-    let v = value.trim();
-    if v.is_empty() || !v.bytes().all(|b| b.is_ascii_digit()) || v.bytes().all(|b| b == b'0') {
-        return Err(Error::validation(field, "must be a positive whole number"));
-    }
-    Ok(())
-}
+use serde::{Deserialize, Serialize};
 
 // ---------------------------------------------------------------------------------------------
 // 3.2.8 query_quota
@@ -165,20 +116,21 @@ impl Operation for QueryQuotaRequest {
     type Response = QueryQuotaResponse;
 
     fn validate(&self) -> Result<()> {
-        let by_order = present(&self.child_order_id).is_some() || present(&self.third_order_id).is_some();
+        let by_order =
+            validate::present(&self.child_order_id).is_some() || validate::present(&self.third_order_id).is_some();
         if !by_order {
             validate::one_of(&[("himsi", self.h_imsi.as_deref()), ("iccid", self.iccid.as_deref())])?;
         }
         validate::optional("himsi", self.h_imsi.as_deref(), validate::imsi)?;
         validate::optional("iccid", self.iccid.as_deref(), validate::iccid)?;
-        if let Some(v) = present(&self.child_order_id) {
+        if let Some(v) = validate::present(&self.child_order_id) {
             validate::max_len("childOrderId", v, 50)?;
         }
-        if let Some(v) = present(&self.third_order_id) {
+        if let Some(v) = validate::present(&self.third_order_id) {
             validate::max_len("thirdOrderId", v, 200)?;
         }
-        let begin = present(&self.begin_date).map(|v| validate::date("beginTime", v)).transpose()?;
-        let end = present(&self.end_date).map(|v| validate::date("endTime", v)).transpose()?;
+        let begin = validate::present(&self.begin_date).map(|v| validate::date("beginTime", v)).transpose()?;
+        let end = validate::present(&self.end_date).map(|v| validate::date("endTime", v)).transpose()?;
         if let (Some(b), Some(e)) = (begin, end) {
             if e < b {
                 return Err(Error::validation("endTime", "must not be before beginTime"));
@@ -327,7 +279,12 @@ pub struct SubscriberQuota {
     #[serde(rename = "qtaconsumption", default, with = "crate::units::mb", skip_serializing_if = "Option::is_none")]
     pub consumption: Option<DataVolume>,
     /// `type`: whether the limit applies per cycle or per day.
-    #[serde(rename = "type", default, deserialize_with = "opt_enum", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::lenient::opt_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub limit_type: Option<LimitType>,
     /// `refuelingTotal`: add-on volume bought (activated, or activated today for daily bundles).
     #[serde(rename = "refuelingTotal", default, with = "crate::units::mb", skip_serializing_if = "Option::is_none")]
@@ -393,7 +350,7 @@ pub struct DirectionalAppFlow {
     )]
     pub used: Option<DataVolume>,
     /// `directionalAppName`: the apps of the group.
-    #[serde(rename = "directionalAppName", default, deserialize_with = "string_vec")]
+    #[serde(rename = "directionalAppName", default, deserialize_with = "crate::lenient::string_vec")]
     pub app_names: Vec<String>,
     /// Fields the spec does not list.
     #[serde(flatten)]
@@ -472,9 +429,14 @@ pub struct QueryUsageTrajectoriesRequest {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::lenient::opt_string"
     )]
-    pub child_order_id: Option<String>,
+    pub subscription_key: Option<String>,
     /// `language`: language of the country names (note the order differs from 3.2.7).
-    #[serde(rename = "language", default, skip_serializing_if = "Option::is_none", deserialize_with = "opt_enum")]
+    #[serde(
+        rename = "language",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::lenient::opt_enum"
+    )]
     pub language: Option<TrajectoryLanguage>,
 }
 
@@ -504,10 +466,10 @@ impl Operation for QueryUsageTrajectoriesRequest {
         validate::optional("iccid", self.iccid.as_deref(), validate::iccid)?;
         validate::required("packageID", &self.data_bundle_id)?;
         validate::max_len("packageID", &self.data_bundle_id, 20)?;
-        if let Some(v) = present(&self.order_id) {
+        if let Some(v) = validate::present(&self.order_id) {
             validate::max_len("orderID", v, 32)?;
         }
-        if let Some(v) = present(&self.child_order_id) {
+        if let Some(v) = validate::present(&self.subscription_key) {
             validate::max_len("subscriptionKey", v, 50)?;
         }
         if self.language.as_ref().is_some_and(|l| !l.is_known()) {

@@ -4,7 +4,6 @@
 
 use crate::api::common::Extra;
 use crate::api::esim::EsimState;
-use crate::api::usage::opt_enum;
 use crate::datetime::DateTime;
 use serde::{Deserialize, Serialize};
 
@@ -67,7 +66,12 @@ pub struct EsimNotifyHeader {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct NotificationPointStatus {
     /// `status`: e.g. `Executed-Success`.
-    #[serde(rename = "status", default, deserialize_with = "opt_enum", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "status",
+        default,
+        deserialize_with = "crate::lenient::opt_enum",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<EsimExecutionStatus>,
     /// Fields the spec does not list (GSMA's `statusCodeData`, if sent, lands here).
     #[serde(flatten)]
@@ -113,7 +117,7 @@ pub struct EsimStatusNotification {
     #[serde(
         rename = "notificationPointId",
         default,
-        deserialize_with = "opt_enum",
+        deserialize_with = "crate::lenient::opt_enum",
         skip_serializing_if = "Option::is_none"
     )]
     pub notification_point_id: Option<EsimNotificationPoint>,

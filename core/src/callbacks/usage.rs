@@ -60,7 +60,7 @@ pub struct UsageNotification {
 impl UsageNotification {
     /// The card: the ICCID, else the IMSI.
     pub fn card(&self) -> Option<&str> {
-        crate::api::usage::present(&self.iccid).or_else(|| crate::api::usage::present(&self.imsi))
+        crate::validate::present(&self.iccid).or_else(|| crate::validate::present(&self.imsi))
     }
 
     /// `usage:<iccid or imsi>:<timestamp>:<qtavalue>`: the same for every delivery of one report

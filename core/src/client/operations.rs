@@ -3,7 +3,10 @@
 //! the bindings' relays, generated from the same list so they cannot disagree.
 
 use super::Client;
-use crate::api::{auth::*, cards::*, catalogue::*, lifecycle::*, orders::*, subscriptions::*};
+use crate::api::{
+    auth::*, cards::*, carriers::*, catalogue::*, channel::*, esim::*, lifecycle::*, orders::*, own_packages::*,
+    refuel::*, subscriptions::*, upcc::*, usage::*,
+};
 use crate::error::{Error, Result};
 use crate::operation::{Operation, OperationKind};
 use serde_json::Value;
@@ -112,10 +115,36 @@ operations! {
         "3.2.5 Buy a bundle or add-on for a card (spends the deposit; idempotent by transactionCode).";
     query_subscribed_bundles(QuerySubscribedBundlesRequest) -> QuerySubscribedBundlesResponse:
         "3.2.6 A card's bundles with state, dates and remaining data.";
+    query_carriers(QueryCarriersRequest) -> QueryCarriersResponse:
+        "3.2.7 Countries and operators (with APN) configured on the platform.";
+    query_quota(QueryQuotaRequest) -> QueryQuotaResponse:
+        "3.2.8 Real-time quota and daily usage history of a card's bundle.";
     end_package(EndPackageRequest) -> EndPackageResponse:
         "3.2.9 End in-use bundles early on one or many cards.";
     query_sim_info(QuerySimInfoRequest) -> QuerySimInfoResponse:
         "3.2.10 State and basic data of one or many cards.";
+    query_usage_trajectories(QueryUsageTrajectoriesRequest) -> QueryUsageTrajectoriesResponse:
+        "3.2.11 Countries where a card's bundle was used, in time order, with volumes.";
     unsubscribe_order(UnsubscribeOrderRequest) -> UnsubscribeOrderResponse:
         "3.2.12 Cancel a not-yet-activated order and refund the channel.";
+    query_esim_card_info(QueryEsimCardInfoRequest) -> QueryEsimCardInfoResponse:
+        "3.2.13 eSIM profile data for the QR code (SM-DP+ address, activation code) and install state.";
+    query_upcc_templates(QueryUpccTemplatesRequest) -> QueryUpccTemplatesResponse:
+        "3.2.14 UPCC (speed policy) templates linked to the channel.";
+    add_package(AddPackageRequest) -> AddPackageResponse:
+        "3.2.18 Create a bundle of the channel's own.";
+    update_package(UpdatePackageRequest) -> UpdatePackageResponse:
+        "3.2.19 Change a bundle of the channel's own.";
+    delete_package(DeletePackageRequest) -> DeletePackageResponse:
+        "3.2.20 Delete a bundle of the channel's own.";
+    add_refuel_package(AddRefuelPackageRequest) -> AddRefuelPackageResponse:
+        "3.2.21 Create an add-on (refuel pack) of a given size.";
+    query_refuel_packages(QueryRefuelPackagesRequest) -> QueryRefuelPackagesResponse:
+        "3.2.22 Page through the channel's add-ons.";
+    delete_refuel_package(DeleteRefuelPackageRequest) -> DeleteRefuelPackageResponse:
+        "3.2.23 Delete an add-on of the channel's own.";
+    query_channel_apps(QueryChannelAppsRequest) -> QueryChannelAppsResponse:
+        "3.2.24 Directional apps linked to the channel, with their speed templates.";
+    query_country_groups(QueryCountryGroupsRequest) -> QueryCountryGroupsResponse:
+        "3.2.25 Countries the channel's card pools cover, with usage tiers.";
 }
