@@ -114,7 +114,9 @@ pub fn usage(w: &World, sub: usize, t: i64) -> Usage {
     }
     out.high = high;
     out.total = high + throttled;
-    out.refuel = refuel_at(s, stop - 1, daily);
+    // Read the add-ons at `stop`, or in the last second of use once the bundle has ended.
+    let probe = if s.effective_end().is_some_and(|e| stop >= e) { stop - 1 } else { stop };
+    out.refuel = refuel_at(s, probe, daily);
     out
 }
 

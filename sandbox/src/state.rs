@@ -668,8 +668,9 @@ impl World {
     }
 
     /// Whether `sub` could start on its own at `t` (its card is usable, it is pending, and its
-    /// activation rule is met). Mode 1 needs a designated date that has come; modes 2 and 3
-    /// need a location the bundle covers (a location update or usage there).
+    /// activation rule is met), and in which country. Mode 1 needs a designated date that has
+    /// come (it starts in the card's country if covered, else the bundle's first); modes 2
+    /// and 3 need a location the bundle covers (a location update or usage there).
     fn auto_start(&self, sub: usize, t: i64) -> Option<String> {
         let s = &self.subs[sub];
         let card = &self.cards[s.card];
@@ -677,12 +678,14 @@ impl World {
         if s.status(t) != SUB_PENDING || card.status != 0 {
             return None;
         }
-        let mcc = card.location_at(t)?;
-        let ok = match b.activation_mode {
-            1 => s.set_active.is_some_and(|d| d <= t),
-            _ => true,
+        let here = card.location_at(t).filter(|m| b.covers(m));
+        let mcc = match b.activation_mode {
+            // The reserved date starts billing wherever the card is.
+            1 if s.set_active.is_some_and(|d| d <= t) => here.or_else(|| b.mccs().next())?,
+            1 => return None,
+            _ => here?,
         };
-        (ok && b.covers(mcc) && !card.real_name_blocks(mcc)).then(|| mcc.to_owned())
+        (!card.real_name_blocks(mcc)).then(|| mcc.to_owned())
     }
 
     /// Starts, at `t`, the oldest pending subscription of each idle card that may start on
