@@ -482,21 +482,13 @@ fn bundles(countries: &[Country]) -> Vec<Bundle> {
         .collect()
 }
 
-fn addon(
-    id: &str,
-    en: &str,
-    cn: &str,
-    value: u64,
-    unit: u8,
-    usd: i64,
-    allowed: bool,
-    owner: Option<ChannelId>,
-) -> Addon {
+/// An add-on named "<label> add-on" / "<label>加油包".
+fn addon(id: &str, label: &str, value: u64, unit: u8, usd: i64, allowed: bool, owner: Option<ChannelId>) -> Addon {
     Addon {
         id: id.to_owned(),
-        name_cn: cn.to_owned(),
-        name_tw: cn.to_owned(),
-        name_en: en.to_owned(),
+        name_cn: format!("{label}加油包"),
+        name_tw: format!("{label}加油包"),
+        name_en: format!("{label} add-on"),
         flow_value: value,
         flow_unit: unit,
         hkd: usd * 78 / 10,
@@ -590,15 +582,15 @@ pub fn build(now: i64, seed: u64, demo_key: &str, demo_secret: &str, other_key: 
     w.countries = countries();
     w.bundles = bundles(&w.countries);
     w.addons = vec![
-        addon(ADDON_500MB, "500MB add-on", "500MB加油包", 500, 1, 300, true, None),
-        addon(ADDON_1GB, "1GB add-on", "1GB加油包", 1, 2, 500, true, None),
-        addon(ADDON_3GB, "3GB add-on", "3GB加油包", 3, 2, 1200, true, None),
-        addon(ADDON_CLOSED, "1GB add-on (closed)", "1GB加油包（停售）", 1, 2, 450, false, None),
-        addon("R2402221627575904176", "500MB add-on", "500MB加油包", 500, 1, 0, true, Some(0)),
-        addon("R2402291445123241410", "1024MB add-on", "1024MB加油包", 1024, 1, 0, true, Some(0)),
-        addon("R2402231520074242650", "2048MB add-on", "2048MB加油包", 2048, 1, 0, true, Some(0)),
-        addon("R2402221642190475846", "10240MB add-on", "10240MB加油包", 10240, 1, 0, true, Some(0)),
-        addon("R2403071521207715011", "40960MB add-on", "40960MB加油包", 40960, 1, 0, true, Some(0)),
+        addon(ADDON_500MB, "500MB", 500, 1, 300, true, None),
+        addon(ADDON_1GB, "1GB", 1, 2, 500, true, None),
+        addon(ADDON_3GB, "3GB", 3, 2, 1200, true, None),
+        addon(ADDON_CLOSED, "1GB", 1, 2, 450, false, None),
+        addon("R2402221627575904176", "500MB", 500, 1, 0, true, Some(0)),
+        addon("R2402291445123241410", "1024MB", 1024, 1, 0, true, Some(0)),
+        addon("R2402231520074242650", "2048MB", 2048, 1, 0, true, Some(0)),
+        addon("R2402221642190475846", "10240MB", 10240, 1, 0, true, Some(0)),
+        addon("R2403071521207715011", "40960MB", 40960, 1, 0, true, Some(0)),
     ];
     w.upcc = upcc();
     w.apps = apps();

@@ -131,7 +131,7 @@ fn read_spec(w: &World, req: Req<'_>, create: bool) -> ApiResult<Spec> {
     if req.raw("refuelList").is_some() {
         let ids = req.str_list("refuelList")?;
         for id in &ids {
-            if !w.addon(id).is_some_and(|a| !w.addons[a].deleted) {
+            if w.addon(id).is_none_or(|a| w.addons[a].deleted) {
                 return Err(ApiError::with("1000097", format!("Add-on not orderable or not approved: {id}")));
             }
         }
