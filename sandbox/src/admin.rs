@@ -23,7 +23,6 @@
 
 use crate::callbacks::Registration;
 use crate::clock::{compact, real_now};
-use crate::dataset;
 use crate::faults::{Fault, FaultKind};
 use crate::handlers::esim::{EsimAction, esim_action};
 use crate::ops::OPS;
@@ -303,15 +302,7 @@ pub fn advance(shared: &Shared, seconds: i64) -> AdvanceReport {
 /// Back to the start state; callback registrations are kept.
 pub fn reset(shared: &Shared) {
     shared.clock.reset();
-    let cfg = &shared.cfg;
-    let world = dataset::build(
-        shared.clock.now(),
-        cfg.seed,
-        &cfg.demo_key,
-        &cfg.demo_secret,
-        &cfg.other_key,
-        &cfg.other_secret,
-    );
+    let world = shared.cfg.build_world(shared.clock.now());
     *lock(&shared.world) = world;
     lock(&shared.faults).clear();
     shared.any_fault.store(false, Ordering::Relaxed);

@@ -101,6 +101,7 @@ pub struct Callbacks {
     /// Channel -> (app key, secret), for signing.
     signers: HashMap<ChannelId, (String, cmi_core::Secret)>,
     shutdown: watch::Receiver<bool>,
+    rt: tokio::runtime::Handle,
 }
 
 impl std::fmt::Debug for Callbacks {
@@ -114,7 +115,8 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 impl Callbacks {
-    /// A dispatcher signing with `creds`.
+    /// A dispatcher signing with `creds`, delivering on the current Tokio runtime (call it
+    /// from inside one).
     pub fn new(creds: &Credentials, policy: RetryPolicy, shutdown: watch::Receiver<bool>) -> Self {
         let mut connector = HttpConnector::new();
         connector.set_connect_timeout(Some(Duration::from_secs(5)));
@@ -126,6 +128,7 @@ impl Callbacks {
             policy,
             signers: creds.iter().map(|(k, c)| (c.channel, (k.clone(), c.secret.clone()))).collect(),
             shutdown,
+            rt: tokio::runtime::Handle::current(),
         }
     }
 
@@ -186,8 +189,8 @@ impl Callbacks {
         }
     }
 
-    /// Queues `events` for delivery on the current Tokio runtime. Events of channels without
-    /// a registration are dropped.
+    /// Queues `events` for delivery (from any thread). Events of channels without a
+    /// registration are dropped.
     pub fn dispatch(self: &std::sync::Arc<Self>, events: Vec<Event>) {
         for ev in events {
             let (channel, kind, bodies) = match ev {
@@ -209,8 +212,7 @@ impl Callbacks {
             let jobs: Vec<(u64, Value)> =
                 bodies.into_iter().map(|b| (self.new_entry(kind, &url, b.clone()), b)).collect();
             let me = self.clone();
-            let Ok(rt) = tokio::runtime::Handle::try_current() else { continue };
-            rt.spawn(async move {
+            self.rt.spawn(async move {
                 for (id, body) in jobs {
                     me.deliver(id, channel, kind, &url, &body).await;
                 }

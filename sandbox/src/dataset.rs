@@ -482,7 +482,7 @@ fn bundles(countries: &[Country]) -> Vec<Bundle> {
         .collect()
 }
 
-/// An add-on named "<label> add-on" / "<label>加油包".
+/// An add-on named `"<label> add-on"` / `"<label>加油包"`.
 fn addon(id: &str, label: &str, value: u64, unit: u8, usd: i64, allowed: bool, owner: Option<ChannelId>) -> Addon {
     Addon {
         id: id.to_owned(),

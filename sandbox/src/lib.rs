@@ -108,8 +108,8 @@ pub struct Sandbox;
 
 impl Sandbox {
     /// A builder with the defaults: free port on 127.0.0.1, token TTL 10 minutes, WSSE
-    /// window ±10 minutes, seed 0, nonce cache of 262,144, callbacks retried up to 8 times
-    /// from a 1 s backoff.
+    /// window ±10 minutes, seed 0, demo deposit USD 1,000.00, nonce cache of 262,144,
+    /// callbacks retried up to 8 times from a 1 s backoff.
     pub fn builder() -> SandboxBuilder {
         SandboxBuilder::default()
     }
@@ -126,6 +126,7 @@ pub struct SandboxBuilder {
     callback_attempts: u32,
     callback_backoff: Duration,
     start_at: Option<i64>,
+    deposit_cents: i64,
 }
 
 impl Default for SandboxBuilder {
@@ -139,6 +140,7 @@ impl Default for SandboxBuilder {
             callback_attempts: 8,
             callback_backoff: Duration::from_secs(1),
             start_at: None,
+            deposit_cents: dataset::DEMO_DEPOSIT_CENTS,
         }
     }
 }
@@ -182,6 +184,13 @@ impl SandboxBuilder {
         self
     }
 
+    /// The demo channel's deposit at start (default USD 1,000.00 = 100000 cents); kept by
+    /// `reset`.
+    pub fn deposit_cents(mut self, cents: i64) -> Self {
+        self.deposit_cents = cents;
+        self
+    }
+
     /// Builds the dataset, binds 127.0.0.1 and serves on the current Tokio runtime.
     pub async fn start(self) -> Result<SandboxHandle> {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", self.port)).await?;
@@ -194,11 +203,11 @@ impl SandboxBuilder {
             demo_secret: DEMO_APP_SECRET.into(),
             other_key: OTHER_APP_KEY.into(),
             other_secret: OTHER_APP_SECRET.into(),
+            deposit_cents: self.deposit_cents,
         };
         let offset = self.start_at.map(|t| t - clock::real_now()).unwrap_or(0);
         let clock = clock::SimClock::new(offset);
-        let world =
-            dataset::build(clock.now(), cfg.seed, &cfg.demo_key, &cfg.demo_secret, &cfg.other_key, &cfg.other_secret);
+        let world = cfg.build_world(clock.now());
         let creds: Credentials = world
             .channels
             .iter()

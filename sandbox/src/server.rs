@@ -46,6 +46,25 @@ pub struct Config {
     pub other_key: String,
     /// Other channel secret.
     pub other_secret: String,
+    /// Demo channel deposit at start, cents.
+    pub deposit_cents: i64,
+}
+
+impl Config {
+    /// The start state of the world at business time `now`.
+    pub fn build_world(&self, now: i64) -> World {
+        let mut w = crate::dataset::build(
+            now,
+            self.seed,
+            &self.demo_key,
+            &self.demo_secret,
+            &self.other_key,
+            &self.other_secret,
+        );
+        w.channels[0].deposit = self.deposit_cents;
+        w.channels[0].initial_deposit = self.deposit_cents;
+        w
+    }
 }
 
 /// Call counters.

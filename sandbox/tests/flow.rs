@@ -188,7 +188,7 @@ async fn idempotency_in_flight_and_deposit() {
     let mut c = Client::new(&sb);
     c.login().await;
     // A slow answer keeps the transactionCode in flight: a concurrent repeat gets 1000154.
-    sb.fault(Fault::delay(Duration::from_millis(700)).on("create_order").times(1).after()).unwrap();
+    sb.fault(Fault::delay(Duration::from_millis(1500)).on("create_order").times(1).after()).unwrap();
     let body = order(demo::ICCID_STOCK[1], demo::BUNDLE_HK_DAILY, "slow-1", Some("tx-slow-1"));
     let mut c2 = Client::new(&sb);
     c2.token = c.token.clone();
@@ -196,7 +196,13 @@ async fn idempotency_in_flight_and_deposit() {
         let body = body.clone();
         async move { c2.op("create_order", body).await }
     });
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    // Wait until the first one is committed and its answer is held back.
+    for _ in 0..100 {
+        if sb.state().orders.iter().any(|o| o.third_order_id == "slow-1") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     let concurrent = c.op("create_order", body.clone()).await;
     assert_eq!(concurrent["code"], "1000154");
     assert_eq!(slow.await.unwrap()["code"], "0000000");

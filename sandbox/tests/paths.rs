@@ -111,6 +111,10 @@ async fn every_path_answers_success() {
     assert!(!list.iter().any(|c| c["mcc"] == "452"), "hotspot-only country left out");
     assert_eq!(list[0]["consumption"][0]["is_only_supported_hotspots"], "2");
 
+    assert!(
+        sb.env_lines()
+            .starts_with(&format!("CMI_BASE_URL={}\nCMI_APP_KEY={DEMO_APP_KEY}\nCMI_APP_SECRET=", sb.base_url()))
+    );
     let stats = sb.stats();
     assert_eq!(stats.calls.values().filter(|&&n| n > 0).count(), 22, "{stats:?}");
     assert_eq!(stats.token_issues, 1);

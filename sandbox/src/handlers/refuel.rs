@@ -8,7 +8,7 @@ use crate::state::{Addon, World};
 use serde_json::{Value, json};
 
 /// 3.2.21 `SBO_add_packageRefuel`: creates an add-on of `flowValue` MB, named
-/// "<n>MB add-on"; `data` is `{id, name}`.
+/// `"<n>MB add-on"`; `data` is `{id, name}`.
 pub fn add_refuel_package(w: &mut World, ctx: &Ctx, req: Req<'_>) -> ApiResult<Reply> {
     let flow = req.req_str("flowValue")?;
     let value: u64 = if digits(&flow, 1..=7) { flow.parse().unwrap_or(0) } else { 0 };
