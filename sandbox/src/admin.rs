@@ -264,9 +264,13 @@ pub fn stats(shared: &Shared) -> Stats {
     }
 }
 
-/// Advances the business clock by `seconds` (≥ 0): activations and usage notifications.
+/// Longest single advance: 100 years.
+pub const MAX_ADVANCE_SECONDS: i64 = 100 * 366 * 86_400;
+
+/// Advances the business clock by `seconds` (0 to [`MAX_ADVANCE_SECONDS`]): activations and
+/// usage notifications.
 pub fn advance(shared: &Shared, seconds: i64) -> AdvanceReport {
-    let (t0, t1) = shared.clock.advance(seconds.max(0));
+    let (t0, t1) = shared.clock.advance(seconds.clamp(0, MAX_ADVANCE_SECONDS));
     let mut w = lock(&shared.world);
     let activations = w.advance(t0, t1);
     let mut reports = 0;

@@ -309,7 +309,7 @@ impl SandboxHandle {
     /// location update every attached card makes, mode 1 on their designated date), usage
     /// accrues and is notified (3.2.16), bundles expire.
     pub fn advance_clock(&self, by: Duration) -> AdvanceReport {
-        admin::advance(&self.shared, by.as_secs() as i64)
+        admin::advance(&self.shared, by.as_secs().min(admin::MAX_ADVANCE_SECONDS as u64) as i64)
     }
     /// Business time, Unix seconds.
     pub fn now(&self) -> i64 {

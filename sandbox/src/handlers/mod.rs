@@ -166,6 +166,6 @@ pub fn page(ctx: &Ctx, req: Req<'_>) -> ApiResult<(usize, usize)> {
         return Err(ApiError::format("count"));
     }
     let count = if count == 0 { 50 } else { count as usize };
-    let offset = if ctx.pages { begin as usize * count } else { begin as usize };
+    let offset = if ctx.pages { (begin as usize).saturating_mul(count) } else { begin as usize };
     Ok((offset, count))
 }

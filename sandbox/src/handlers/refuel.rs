@@ -51,7 +51,7 @@ pub fn query_refuel_packages(w: &mut World, ctx: &Ctx, req: Req<'_>) -> ApiResul
     let mine: Vec<&Addon> = w.addons.iter().filter(|a| a.owner == Some(ctx.channel) && !a.deleted).collect();
     let data: Vec<Value> = mine
         .iter()
-        .skip(((page_no - 1) * page_size) as usize)
+        .skip((page_no - 1).saturating_mul(page_size) as usize)
         .take(page_size as usize)
         .map(|a| json!({"id": a.id, "name": a.name_en, "flowValue": a.mb(), "flowUnit": "1"}))
         .collect();
