@@ -5,6 +5,7 @@ mod bulk;
 mod demo;
 mod exit;
 mod output;
+mod receiver;
 mod sandbox;
 mod settings;
 

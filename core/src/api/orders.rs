@@ -115,6 +115,15 @@ fn opt_date_strict<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Optio
     }
 }
 
+/// The deterministic `transactionCode` of an idempotency key: the first 128 bits of its
+/// SHA-256 as 32 upper-case hex characters (the field's maximum length). The same key always
+/// gives the same code; different keys collide with negligible probability.
+pub fn transaction_code_for(idempotency_key: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(idempotency_key.as_bytes());
+    crate::clock::hex_upper(&digest[..16])
+}
+
 impl CreateOrderRequest {
     /// An order of `quantity` copies of the bundle `data_bundle_id` for the card `iccid`.
     pub fn bundle(
@@ -183,6 +192,13 @@ impl CreateOrderRequest {
     pub fn with_transaction_code(mut self, code: impl Into<String>) -> Self {
         self.transaction_code = Some(code.into());
         self
+    }
+
+    /// Sets `transactionCode` derived from your own idempotency key (an order id, a checkout
+    /// session id...) with [`transaction_code_for`], so a retry of the same purchase carries the
+    /// same code and the platform refuses a second charge (`1000162`).
+    pub fn with_idempotency_key(self, key: &str) -> Self {
+        self.with_transaction_code(transaction_code_for(key))
     }
 
     /// Whether this buys an add-on.
@@ -418,6 +434,17 @@ pub struct UnsubscribeOrderResponse {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn idempotency_keys_give_stable_valid_codes() {
+        let a = transaction_code_for("checkout-42");
+        assert_eq!(a, transaction_code_for("checkout-42"));
+        assert_ne!(a, transaction_code_for("checkout-43"));
+        assert_eq!(a.len(), TRANSACTION_CODE_MAX_LEN);
+        let req = CreateOrderRequest::bundle("42", "8985234200000000001", "D1", 1).with_idempotency_key("checkout-42");
+        assert_eq!(req.transaction_code.as_deref(), Some(a.as_str()));
+        req.validate().unwrap();
+    }
 
     fn wire(r: &CreateOrderRequest) -> serde_json::Value {
         serde_json::to_value(r).unwrap()
