@@ -30,9 +30,12 @@ pub mod config;
 pub mod datetime;
 pub mod envelope;
 pub mod error;
+pub mod guard;
 pub mod operation;
+pub mod rate_limit;
 #[cfg(feature = "reqwest")]
 pub mod reqwest_transport;
+pub mod retry;
 pub mod secret;
 pub mod token;
 pub mod transport;

@@ -3,6 +3,7 @@
 //! interface means adding a model, not client code.
 
 use crate::error::{Error, Result};
+use crate::guard::{CardTargets, SpendItem};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -48,6 +49,16 @@ pub trait Operation: Serialize + Send + Sync {
 
     /// Checks the request before any network call (sdk-rules 12).
     fn validate(&self) -> Result<()>;
+
+    /// The cards the request targets, for the guard's ICCID allow-list.
+    fn cards(&self) -> CardTargets<'_> {
+        CardTargets::None
+    }
+
+    /// What the request buys, for the guard's spend ceilings (3.2.5 only).
+    fn spend_item(&self) -> Option<SpendItem> {
+        None
+    }
 
     /// The JSON body: the request's fields with `accessToken` first when given. `options`
     /// selects between documented wire variants where the spec is ambiguous.

@@ -4,6 +4,7 @@
 use super::common::{Ext, Extra};
 use crate::datetime::{Date, DateTime};
 use crate::error::{Error, Result};
+use crate::guard::CardTargets;
 use crate::operation::{Operation, OperationKind, TokenPolicy, WireOptions, encode_with_token};
 use crate::validate;
 use serde::de::Deserializer;
@@ -58,6 +59,10 @@ impl Operation for QueryHimsiStateRequest {
     const KIND: OperationKind = OperationKind::Query;
     const TOKEN: TokenPolicy = TokenPolicy::Required;
     type Response = QueryHimsiStateResponse;
+
+    fn cards(&self) -> CardTargets<'_> {
+        CardTargets::one(self.iccid.as_deref(), &[self.imsi.as_deref()])
+    }
 
     fn validate(&self) -> Result<()> {
         validate::one_of(&[("imsi", self.imsi.as_deref()), ("iccid", self.iccid.as_deref())])?;
@@ -181,6 +186,10 @@ impl Operation for QuerySimInfoRequest {
     const KIND: OperationKind = OperationKind::Query;
     const TOKEN: TokenPolicy = TokenPolicy::Optional;
     type Response = QuerySimInfoResponse;
+
+    fn cards(&self) -> CardTargets<'_> {
+        CardTargets::many(self.items.iter().map(|q| (q.iccid.as_deref(), q.imsi.is_some())))
+    }
 
     fn validate(&self) -> Result<()> {
         if self.items.is_empty() {

@@ -3,6 +3,7 @@
 use super::common::Extra;
 use crate::datetime::DateTime;
 use crate::error::{Error, Result};
+use crate::guard::CardTargets;
 use crate::operation::{Operation, OperationKind, TokenPolicy};
 use crate::validate;
 use serde::{Deserialize, Deserializer, Serialize};
@@ -29,6 +30,10 @@ impl Operation for QueryEsimCardInfoRequest {
     const KIND: OperationKind = OperationKind::Query;
     const TOKEN: TokenPolicy = TokenPolicy::Required;
     type Response = QueryEsimCardInfoResponse;
+
+    fn cards(&self) -> CardTargets<'_> {
+        CardTargets::one(Some(&self.iccid), &[])
+    }
 
     fn validate(&self) -> Result<()> {
         validate::required("iccid", &self.iccid)?;

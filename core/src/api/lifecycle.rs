@@ -3,6 +3,7 @@
 
 use super::common::{Ext, Extra};
 use crate::error::{Error, Result};
+use crate::guard::CardTargets;
 use crate::operation::{Operation, OperationKind, TokenPolicy};
 use crate::validate;
 use serde::{Deserialize, Serialize};
@@ -89,6 +90,10 @@ impl Operation for ActivateDataBundleRequest {
     const KIND: OperationKind = OperationKind::Command;
     const TOKEN: TokenPolicy = TokenPolicy::Required;
     type Response = ActivateDataBundleResponse;
+
+    fn cards(&self) -> CardTargets<'_> {
+        CardTargets::one(self.iccid.as_deref(), &[self.h_imsi.as_deref(), self.msisdn.as_deref()])
+    }
 
     fn validate(&self) -> Result<()> {
         validate::one_of(&[
@@ -188,6 +193,10 @@ impl Operation for EndPackageRequest {
     const KIND: OperationKind = OperationKind::Command;
     const TOKEN: TokenPolicy = TokenPolicy::Required;
     type Response = EndPackageResponse;
+
+    fn cards(&self) -> CardTargets<'_> {
+        CardTargets::many(self.iccid_package_list.iter().map(|p| (p.iccid.as_deref(), p.imsi.is_some())))
+    }
 
     fn validate(&self) -> Result<()> {
         if self.iccid_package_list.is_empty() {

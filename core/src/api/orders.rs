@@ -4,6 +4,7 @@
 use super::common::{Ext, Extra, SendLanguage};
 use crate::datetime::Date;
 use crate::error::{Error, Result};
+use crate::guard::{CardTargets, SpendItem};
 use crate::operation::{Operation, OperationKind, TokenPolicy};
 use crate::units::Money;
 use crate::validate;
@@ -232,6 +233,18 @@ impl Operation for CreateOrderRequest {
     const TOKEN: TokenPolicy = TokenPolicy::Required;
     type Response = CreateOrderResponse;
 
+    fn cards(&self) -> CardTargets<'_> {
+        CardTargets::one(Some(&self.iccid), &[])
+    }
+
+    fn spend_item(&self) -> Option<SpendItem> {
+        Some(SpendItem {
+            data_bundle_id: self.data_bundle_id.clone(),
+            refueling_id: self.refueling_id.clone(),
+            quantity: self.quantity,
+        })
+    }
+
     fn validate(&self) -> Result<()> {
         validate::required("thirdOrderId", &self.third_order_id)?;
         validate::max_len("thirdOrderId", &self.third_order_id, 200)?;
@@ -402,6 +415,11 @@ impl Operation for UnsubscribeOrderRequest {
     const KIND: OperationKind = OperationKind::Command;
     const TOKEN: TokenPolicy = TokenPolicy::Required;
     type Response = UnsubscribeOrderResponse;
+
+    fn cards(&self) -> CardTargets<'_> {
+        // Orders name no card: an ICCID allow-list cannot vouch for them.
+        CardTargets::Unverifiable
+    }
 
     fn validate(&self) -> Result<()> {
         validate::one_of(&[("orderId", self.order_id.as_deref()), ("thirdOrderId", self.third_order_id.as_deref())])?;

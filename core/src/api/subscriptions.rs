@@ -3,6 +3,7 @@
 use super::common::{DeductionModel, DialectInfo, Ext, Extra, Language, LimitType, YesNo, pick_text};
 use crate::datetime::DateTime;
 use crate::error::{Error, Result};
+use crate::guard::CardTargets;
 use crate::operation::{Operation, OperationKind, TokenPolicy};
 use crate::units::{DataVolume, Money, PriceInfo};
 use crate::validate;
@@ -157,6 +158,10 @@ impl Operation for QuerySubscribedBundlesRequest {
     const KIND: OperationKind = OperationKind::Query;
     const TOKEN: TokenPolicy = TokenPolicy::Required;
     type Response = QuerySubscribedBundlesResponse;
+
+    fn cards(&self) -> CardTargets<'_> {
+        CardTargets::one(self.iccid.as_deref(), &[self.h_imsi.as_deref()])
+    }
 
     fn validate(&self) -> Result<()> {
         validate::one_of(&[("hImsi", self.h_imsi.as_deref()), ("iccid", self.iccid.as_deref())])?;

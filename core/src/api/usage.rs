@@ -4,6 +4,7 @@
 use super::common::{Ext, Extra, LimitType, TrajectoryLanguage};
 use crate::datetime::Date;
 use crate::error::{Error, Result};
+use crate::guard::CardTargets;
 use crate::operation::{Operation, OperationKind, TokenPolicy};
 use crate::units::DataVolume;
 use crate::validate;
@@ -114,6 +115,13 @@ impl Operation for QueryQuotaRequest {
     const KIND: OperationKind = OperationKind::Query;
     const TOKEN: TokenPolicy = TokenPolicy::Required;
     type Response = QueryQuotaResponse;
+
+    fn cards(&self) -> CardTargets<'_> {
+        CardTargets::one(
+            self.iccid.as_deref(),
+            &[self.h_imsi.as_deref(), self.child_order_id.as_deref(), self.third_order_id.as_deref()],
+        )
+    }
 
     fn validate(&self) -> Result<()> {
         let by_order =
@@ -459,6 +467,10 @@ impl Operation for QueryUsageTrajectoriesRequest {
     const KIND: OperationKind = OperationKind::Query;
     const TOKEN: TokenPolicy = TokenPolicy::Required;
     type Response = QueryUsageTrajectoriesResponse;
+
+    fn cards(&self) -> CardTargets<'_> {
+        CardTargets::one(self.iccid.as_deref(), &[self.imsi.as_deref(), self.order_id.as_deref()])
+    }
 
     fn validate(&self) -> Result<()> {
         validate::one_of(&[("imsi", self.imsi.as_deref()), ("iccid", self.iccid.as_deref())])?;
