@@ -171,7 +171,9 @@ impl Guard {
                     }
                 }
                 CardTargets::Unverifiable => {
-                    return refuse("the card is named without an ICCID, so the ICCID allow-list cannot check it".into());
+                    return refuse(
+                        "the card is named without an ICCID, so the ICCID allow-list cannot check it".into(),
+                    );
                 }
             }
         }
@@ -188,7 +190,10 @@ impl Guard {
         }
         if let Some(max) = limit.per_call_cents {
             if cost.cents > max {
-                return refuse(format!("order costs {cost}, more than the per-call limit {}", Money::new(max, &limit.currency)));
+                return refuse(format!(
+                    "order costs {cost}, more than the per-call limit {}",
+                    Money::new(max, &limit.currency)
+                ));
             }
         }
         let mut spent = self.spent.lock().unwrap_or_else(|p| p.into_inner());

@@ -31,6 +31,7 @@ pub mod datetime;
 pub mod envelope;
 pub mod error;
 pub mod guard;
+pub mod observe;
 pub mod operation;
 pub mod rate_limit;
 #[cfg(feature = "reqwest")]
@@ -43,7 +44,7 @@ pub mod units;
 pub mod validate;
 pub mod wsse;
 
-pub use client::{Client, ClientBuilder, VERSION};
+pub use client::{Client, ClientBuilder, OrderOutcome, VERSION};
 pub use clock::{Clock, NonceSource, OsNonce, SystemClock};
 pub use codes::Category;
 pub use config::Config;

@@ -5,22 +5,22 @@ use crate::api::GetAccessTokenRequest;
 use crate::codes;
 use crate::envelope;
 use crate::error::{ApiError, Error, Result, TimeoutPhase, scrub};
+use crate::observe::{RequestRecord, ResponseRecord, redact_body};
 use crate::operation::{Operation, OperationKind, TokenPolicy};
+use crate::retry::RetryEvent;
 use crate::secret::Secret;
 use crate::token::CachedToken;
 use crate::transport::{BoxFuture, HttpRequest, TransportError};
 use crate::wsse;
 use std::sync::atomic::Ordering;
+use tracing::Instrument;
 
 /// Without `expireTime`, a token is assumed good for 9 minutes (spec §2.1).
 const DEFAULT_TOKEN_LIFETIME_MS: i64 = 9 * 60_000;
-/// Backoff: first step and ceiling of the exponential window.
-const BACKOFF_BASE_MS: u64 = 200;
-const BACKOFF_CAP_MS: u64 = 5_000;
 
 /// A failed attempt with what the answer told us about time.
-struct Failure {
-    error: Error,
+pub(super) struct Failure {
+    pub(super) error: Error,
     /// The platform's `Date`, Unix seconds.
     server_date: Option<i64>,
     /// `Retry-After`, milliseconds.
@@ -33,13 +33,44 @@ impl From<Error> for Failure {
     }
 }
 
+/// Whether an error proves the platform did not carry out the request.
+pub(super) fn definitely_not_applied(e: &Error) -> bool {
+    match e {
+        Error::Validation { .. } | Error::Config { .. } | Error::Refused { .. } => true,
+        Error::Api(a) | Error::Auth(a) => !matches!(a.code.as_str(), "1000154" | "1000162"),
+        Error::HttpStatus { status, .. } => (400..500).contains(status) && *status != 408,
+        _ => false,
+    }
+}
+
 impl Client {
-    /// Sends one operation: validates, signs, authenticates, retries as the rules allow, and
-    /// decodes the typed answer.
+    /// Sends one operation: validates, applies the guard, signs, authenticates, retries as
+    /// the rules allow, and decodes the typed answer.
     pub async fn call<Op: Operation>(&self, request: &Op) -> Result<Op::Response> {
         request.validate()?;
+        let guard = &self.inner.guard;
+        guard.check(Op::NAME, Op::KIND, &request.cards())?;
+        let day = self.platform_now_ms().div_euclid(86_400_000);
         let deadline = self.local_now_ms() + self.inner.config.total_timeout_ms as i64;
-        self.call_until(request, deadline).await
+        let booked = match (Op::KIND, request.spend_item(), guard.spend()) {
+            (OperationKind::Spend, Some(item), Some(limit)) => {
+                let cost = self.order_cost(Op::NAME, &item, &limit.currency, deadline).await?;
+                guard.book_spend(Op::NAME, &cost, day)?
+            }
+            _ => 0,
+        };
+        if guard.is_dry_run() && matches!(Op::KIND, OperationKind::Command | OperationKind::Spend) {
+            guard.release(booked, day);
+            tracing::info!(operation = Op::NAME, "dry run: validated, not sent");
+            return Err(Error::Refused { operation: Op::NAME, reason: "dry run: validated and not sent".into() });
+        }
+        let result = self.call_until(request, deadline).await;
+        if let Err(e) = &result {
+            if booked > 0 && definitely_not_applied(e) {
+                guard.release(booked, day);
+            }
+        }
+        result
     }
 
     /// A current access token, fetched if the cache has none (diagnostics; calls do this
@@ -61,16 +92,33 @@ impl Client {
         }
     }
 
-    async fn call_until<Op: Operation>(&self, request: &Op, deadline: i64) -> Result<Op::Response> {
-        let cfg = &self.inner.config;
+    pub(super) async fn call_until<Op: Operation>(&self, request: &Op, deadline: i64) -> Result<Op::Response> {
+        let inner = &self.inner;
+        let cfg = &inner.config;
         let mut retries = 0u32;
+        let mut attempt = 0u32;
         let mut token_refreshed = false;
         let mut skew_corrected = false;
         loop {
+            attempt += 1;
             let token = if self.sends_token::<Op>() { Some(self.token(deadline).await?) } else { None };
             let body = request.encode(token.as_ref().map(Secret::expose), &cfg.wire)?;
-            let failure = match self.attempt::<Op>(body, deadline, token.as_ref()).await {
-                Ok(answer) => return Ok(answer),
+            self.pace(Op::NAME, deadline).await?;
+            let span = tracing::info_span!(
+                "cmi.call",
+                operation = Op::NAME,
+                attempt,
+                code = tracing::field::Empty,
+                status = tracing::field::Empty,
+                latency_ms = tracing::field::Empty
+            );
+            let failure = match self.attempt::<Op>(body, deadline, token.as_ref(), attempt).instrument(span).await {
+                Ok(answer) => {
+                    if attempt == 1 {
+                        inner.budget.refund();
+                    }
+                    return Ok(answer);
+                }
                 Err(f) => f,
             };
             let code = failure.error.code().unwrap_or_default();
@@ -78,7 +126,7 @@ impl Client {
             if let Some(t) = &token {
                 if codes::is_token_rejected(code) && !token_refreshed {
                     // Another caller may already have replaced it; invalidate only this one.
-                    self.inner.tokens.invalidate(&self.inner.token_key, t).await;
+                    inner.tokens.invalidate(&inner.token_key, t).await;
                     token_refreshed = true;
                     continue;
                 }
@@ -86,18 +134,39 @@ impl Client {
             if code == "1000004" && !skew_corrected {
                 if let Some(server) = failure.server_date {
                     let skew = server * 1000 - self.local_now_ms();
-                    self.inner.skew_ms.store(skew, Ordering::Relaxed);
+                    inner.skew_ms.store(skew, Ordering::Relaxed);
+                    tracing::warn!(
+                        operation = Op::NAME,
+                        skew_ms = skew,
+                        "clock skew measured from the platform's Date"
+                    );
                     skew_corrected = true;
                     continue;
                 }
             }
+            // Only reads are repeated here; orders are repeated by `create_order_once`,
+            // after reconciling, under their transactionCode.
             let safe_to_repeat = matches!(Op::KIND, OperationKind::Query | OperationKind::Auth);
-            if failure.error.retryable() && safe_to_repeat && retries < cfg.max_retries {
-                let wait = self.backoff_ms(retries, failure.retry_after_ms);
-                if self.local_now_ms() + wait as i64 >= deadline {
+            if failure.error.retryable() && safe_to_repeat && retries < inner.retry.max_retries {
+                let wait = inner.retry.backoff_ms(retries, failure.retry_after_ms, random_u32());
+                if self.local_now_ms() + wait as i64 >= deadline || !inner.budget.try_spend() {
                     return Err(failure.error);
                 }
-                self.inner.transport.sleep(wait).await;
+                if let Some(hook) = &inner.retry.on_retry {
+                    hook(&RetryEvent {
+                        operation: Op::NAME,
+                        attempt,
+                        kind: failure.error.kind().as_str(),
+                        code: failure.error.code().map(str::to_owned),
+                        status: match &failure.error {
+                            Error::HttpStatus { status, .. } => Some(*status),
+                            _ => None,
+                        },
+                        wait_ms: wait,
+                    });
+                }
+                tracing::debug!(operation = Op::NAME, attempt, wait_ms = wait, "retrying");
+                inner.transport.sleep(wait).await;
                 retries += 1;
                 continue;
             }
@@ -105,12 +174,17 @@ impl Client {
         }
     }
 
-    /// Full-jitter exponential backoff, never shorter than the platform's `Retry-After`.
-    fn backoff_ms(&self, retry: u32, retry_after_ms: Option<u64>) -> u64 {
-        let window = BACKOFF_CAP_MS.min(BACKOFF_BASE_MS << retry.min(16));
-        let mut r = [0u8; 4];
-        let jitter = if getrandom::fill(&mut r).is_ok() { u32::from_le_bytes(r) as u64 % (window + 1) } else { window };
-        jitter.max(retry_after_ms.unwrap_or(0))
+    /// Waits for the rate limiter, if one is set.
+    async fn pace(&self, operation: &'static str, deadline: i64) -> Result<()> {
+        let Some(limiter) = &self.inner.limiter else { return Ok(()) };
+        let wait = limiter.reserve(operation, self.local_now_ms()).await;
+        if wait > 0 {
+            if self.local_now_ms() + wait as i64 >= deadline {
+                return Err(Error::Timeout { operation, phase: TimeoutPhase::Total });
+            }
+            self.inner.transport.sleep(wait).await;
+        }
+        Ok(())
     }
 
     /// One signed HTTP attempt.
@@ -119,6 +193,7 @@ impl Client {
         body: Vec<u8>,
         deadline: i64,
         token: Option<&Secret>,
+        attempt: u32,
     ) -> std::result::Result<Op::Response, Failure> {
         let inner = &self.inner;
         let cfg = &inner.config;
@@ -133,9 +208,13 @@ impl Client {
         let nonce = inner.nonces.nonce();
         let created = wsse::created(self.platform_now_ms().div_euclid(1000));
         let h = wsse::sign(&cfg.app_key, &cfg.app_secret, &nonce, &created);
+        let url = format!("{}/aep/{}", cfg.base_url, Op::PATH);
+        if let Some(hook) = &inner.hooks.on_request {
+            hook(&RequestRecord { operation: Op::NAME, attempt, url: url.clone(), body: redact_body(&body) });
+        }
         let request = HttpRequest {
             method: "POST",
-            url: format!("{}/aep/{}", cfg.base_url, Op::PATH),
+            url,
             headers: vec![
                 ("Content-Type".into(), "application/json".into()),
                 ("Accept".into(), "application/json".into()),
@@ -147,16 +226,41 @@ impl Client {
             timeout_ms,
         };
         let secrets = [cfg.app_secret.expose(), token.map(Secret::expose).unwrap_or_default()];
-        let response = match inner.transport.send(request).await {
-            Ok(r) => r,
-            Err(TransportError::Timeout) => return Err(Error::Timeout { operation: Op::NAME, phase }.into()),
-            Err(TransportError::ConnectTimeout) => {
-                return Err(Error::Timeout { operation: Op::NAME, phase: TimeoutPhase::Connect }.into());
-            }
-            Err(TransportError::Connect(m) | TransportError::Io(m)) => {
-                return Err(Error::Transport { operation: Op::NAME, message: scrub(&m, &secrets) }.into());
+        let sent_at = self.local_now_ms();
+        let sent = inner.transport.send(request).await;
+        let latency_ms = (self.local_now_ms() - sent_at).max(0) as u64;
+        let span = tracing::Span::current();
+        span.record("latency_ms", latency_ms);
+        let report = |status: Option<u16>, code: Option<&str>, body: &[u8], error: Option<&Error>| {
+            if let Some(hook) = &inner.hooks.on_response {
+                hook(&ResponseRecord {
+                    operation: Op::NAME,
+                    attempt,
+                    status,
+                    code: code.map(str::to_owned),
+                    body: redact_body(body),
+                    latency_ms,
+                    error: error.map(ToString::to_string),
+                });
             }
         };
+        let response = match sent {
+            Ok(r) => r,
+            Err(e) => {
+                let error = match e {
+                    TransportError::Timeout => Error::Timeout { operation: Op::NAME, phase },
+                    TransportError::ConnectTimeout => {
+                        Error::Timeout { operation: Op::NAME, phase: TimeoutPhase::Connect }
+                    }
+                    TransportError::Connect(m) | TransportError::Io(m) => {
+                        Error::Transport { operation: Op::NAME, message: scrub(&m, &secrets) }
+                    }
+                };
+                report(None, None, b"", Some(&error));
+                return Err(error.into());
+            }
+        };
+        span.record("status", response.status);
         let server_date = response.header("date").and_then(httpdate::parse);
         let retry_after_ms = response.header("retry-after").and_then(|v| {
             let v = v.trim();
@@ -167,16 +271,28 @@ impl Client {
         });
         let fail = |error| Failure { error, server_date, retry_after_ms };
 
-        if !(200..300).contains(&response.status) {
+        let outcome = if !(200..300).contains(&response.status) {
             // The platform may explain a 4xx/5xx with a code in the body; that is more useful.
-            if let Ok((status, _)) = envelope::split(Op::NAME, &response.body) {
-                if !status.is_success() {
-                    return Err(fail(Error::from_code(Op::NAME, status.code, scrub(&status.description, &secrets))));
+            match envelope::split(Op::NAME, &response.body) {
+                Ok((status, _)) if !status.is_success() => {
+                    Err(Error::from_code(Op::NAME, status.code, scrub(&status.description, &secrets)))
                 }
+                _ => Err(Error::HttpStatus { operation: Op::NAME, status: response.status, retry_after_ms }),
             }
-            return Err(fail(Error::HttpStatus { operation: Op::NAME, status: response.status, retry_after_ms }));
+        } else {
+            envelope::decode::<Op>(&response.body, &secrets)
+        };
+        let code = match &outcome {
+            Ok(_) => Some("0000000"),
+            Err(e) => e.code(),
+        };
+        if let Some(c) = code {
+            span.record("code", c);
         }
-        envelope::decode::<Op>(&response.body, &secrets).map_err(fail)
+        if inner.hooks.any() {
+            report(Some(response.status), code, &response.body, outcome.as_ref().err());
+        }
+        outcome.map_err(fail)
     }
 
     /// The cached token, or a new one. Boxed because fetching a token is itself a call.
@@ -209,4 +325,10 @@ impl Client {
             Ok(token)
         })
     }
+}
+
+/// A uniformly random `u32` for jitter; a fixed value if the platform has no randomness.
+fn random_u32() -> u32 {
+    let mut r = [0u8; 4];
+    if getrandom::fill(&mut r).is_ok() { u32::from_le_bytes(r) } else { u32::MAX / 2 }
 }

@@ -8,15 +8,25 @@
 
 mod call;
 mod httpdate;
+mod orders;
+pub use orders::OrderOutcome;
 pub mod operations;
+mod spend;
 
 use crate::clock::{Clock, NonceSource, OsNonce, SystemClock};
 use crate::config::Config;
 use crate::error::Result;
+use crate::guard::Guard;
+use crate::observe::{Hooks, RequestRecord, ResponseRecord};
+use crate::rate_limit::{LocalRateLimiter, RateLimiter};
+use crate::retry::{RetryBudget, RetryPolicy};
 use crate::token::{MemoryTokenStore, TokenStore, store_key};
 use crate::transport::Transport;
+use crate::units::Money;
+use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 
 /// The SDK's version, sent in the `User-Agent`.
@@ -40,6 +50,13 @@ struct Inner {
     skew_ms: AtomicI64,
     token_requests: AtomicU64,
     user_agent: String,
+    retry: RetryPolicy,
+    budget: RetryBudget,
+    limiter: Option<Arc<dyn RateLimiter>>,
+    guard: Guard,
+    hooks: Hooks,
+    /// Unit prices looked up for the spend guard, by bundle or add-on id.
+    prices: Mutex<HashMap<String, Money>>,
 }
 
 impl fmt::Debug for Client {
@@ -58,6 +75,10 @@ pub struct ClientBuilder {
     clock: Arc<dyn Clock>,
     nonces: Arc<dyn NonceSource>,
     tokens: Arc<dyn TokenStore>,
+    retry: Option<RetryPolicy>,
+    limiter: Option<Arc<dyn RateLimiter>>,
+    guard: Guard,
+    hooks: Hooks,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -75,7 +96,48 @@ impl ClientBuilder {
             clock: Arc::new(SystemClock),
             nonces: Arc::new(OsNonce),
             tokens: Arc::new(MemoryTokenStore::new()),
+            retry: None,
+            limiter: None,
+            guard: Guard::new(),
+            hooks: Hooks::default(),
         }
+    }
+
+    /// Retry settings (backoff, budget, `on_retry` hook). Its `max_retries` replaces the
+    /// configuration's.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// Limits this client to `per_second` calls per second on average, bursts of `burst`.
+    pub fn rate_limit(mut self, per_second: f64, burst: u32) -> Self {
+        self.limiter = Some(Arc::new(LocalRateLimiter::new(per_second, burst)));
+        self
+    }
+
+    /// Uses `limiter` (for example one shared by a fleet) to pace calls.
+    pub fn rate_limiter(mut self, limiter: Arc<dyn RateLimiter>) -> Self {
+        self.limiter = Some(limiter);
+        self
+    }
+
+    /// Refuses calls that break `guard`'s policy before they are sent.
+    pub fn guard(mut self, guard: Guard) -> Self {
+        self.guard = guard;
+        self
+    }
+
+    /// Calls `hook` with every attempt as sent, secrets redacted.
+    pub fn on_request(mut self, hook: impl Fn(&RequestRecord) + Send + Sync + 'static) -> Self {
+        self.hooks.on_request = Some(Arc::new(hook));
+        self
+    }
+
+    /// Calls `hook` with every answer or failure, secrets redacted.
+    pub fn on_response(mut self, hook: impl Fn(&ResponseRecord) + Send + Sync + 'static) -> Self {
+        self.hooks.on_response = Some(Arc::new(hook));
+        self
     }
 
     /// Sends through `transport` instead of the built-in one.
@@ -128,6 +190,9 @@ impl ClientBuilder {
             None => default_transport(&self.config)?,
         };
         let user_agent = format!("cmi-datacard/{VERSION} ({})", self.config.binding);
+        let retry = self
+            .retry
+            .unwrap_or_else(|| RetryPolicy { max_retries: self.config.max_retries, ..RetryPolicy::default() });
         Ok(Client {
             inner: Arc::new(Inner {
                 token_key: store_key(&self.config.base_url, &self.config.app_key),
@@ -140,6 +205,12 @@ impl ClientBuilder {
                 skew_ms: AtomicI64::new(0),
                 token_requests: AtomicU64::new(0),
                 user_agent,
+                budget: RetryBudget::new(retry.budget),
+                retry,
+                limiter: self.limiter,
+                guard: self.guard,
+                hooks: self.hooks,
+                prices: Mutex::new(HashMap::new()),
             }),
         })
     }
@@ -193,6 +264,17 @@ impl Client {
     /// How many token requests this client has sent (diagnostics).
     pub fn token_requests(&self) -> u64 {
         self.inner.token_requests.load(Ordering::Relaxed)
+    }
+
+    /// The guard's record of what this client spent on the platform's current UTC day, in
+    /// cents of the spend limit's currency.
+    pub fn spent_today_cents(&self) -> i64 {
+        self.inner.guard.spent_on(self.platform_now_ms().div_euclid(86_400_000))
+    }
+
+    /// Retries left in this client's retry budget.
+    pub fn retry_budget_remaining(&self) -> u32 {
+        self.inner.budget.remaining()
     }
 
     /// Forgets the cached token, so the next call fetches a new one.
