@@ -65,6 +65,25 @@ impl Default for RetryPolicy {
 }
 
 impl RetryPolicy {
+    /// Sets how many times one call may be retried.
+    pub fn max_retries(mut self, n: u32) -> Self {
+        self.max_retries = n;
+        self
+    }
+
+    /// Sets the budget capacity in retries (`0`: unlimited).
+    pub fn budget(mut self, retries: u32) -> Self {
+        self.budget = retries;
+        self
+    }
+
+    /// Sets the first backoff window and its ceiling, in milliseconds.
+    pub fn backoff(mut self, base_ms: u64, cap_ms: u64) -> Self {
+        self.base_ms = base_ms;
+        self.cap_ms = cap_ms.max(base_ms);
+        self
+    }
+
     /// Sets the hook called before each retry.
     pub fn on_retry(mut self, hook: impl Fn(&RetryEvent) + Send + Sync + 'static) -> Self {
         self.on_retry = Some(Arc::new(hook));
