@@ -103,7 +103,7 @@ pub enum FaultKind {
 }
 
 /// A fault with its target and budget.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Fault {
     /// Canonical operation name, or `"*"` for every operation.
     #[serde(default = "star")]
@@ -117,6 +117,10 @@ pub struct Fault {
     /// Before or after processing (for `http_status`, `delay`, `drop`, `return_code`).
     #[serde(default)]
     pub phase: Phase,
+    /// Applies to each matching call with this probability (0 to 1) instead of always;
+    /// drawn from a seeded generator, so a run is repeatable. For soak tests.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub probability: Option<f64>,
 }
 
 fn star() -> String {
@@ -126,7 +130,7 @@ fn star() -> String {
 impl Fault {
     /// A fault of `kind` on every operation, forever, before processing.
     pub fn new(kind: FaultKind) -> Self {
-        Self { operation: star(), kind, count: None, phase: Phase::Before }
+        Self { operation: star(), kind, count: None, phase: Phase::Before, probability: None }
     }
     /// HTTP `status` with a gateway body.
     pub fn http_status(status: u16) -> Self {
@@ -175,6 +179,11 @@ impl Fault {
         self.phase = Phase::After;
         self
     }
+    /// Only for a random share `p` (0 to 1) of the matching calls.
+    pub fn sometimes(mut self, p: f64) -> Self {
+        self.probability = Some(p);
+        self
+    }
 
     /// Checks the operation name and values.
     pub fn validate(&self) -> Result<(), String> {
@@ -187,6 +196,9 @@ impl Fault {
             }
             FaultKind::ReturnCode { code, .. } if code.is_empty() || !code.bytes().all(|b| b.is_ascii_digit()) => {
                 Err(format!("bad return code {code:?}"))
+            }
+            _ if self.probability.is_some_and(|p| !(0.0..=1.0).contains(&p)) => {
+                Err("probability must be between 0 and 1".into())
             }
             _ => Ok(()),
         }
@@ -229,7 +241,7 @@ impl Plan {
 }
 
 /// A stored fault with its id.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct StoredFault {
     /// Id (for listing).
     pub id: u64,
@@ -243,6 +255,21 @@ pub struct StoredFault {
 pub struct FaultSet {
     faults: Vec<StoredFault>,
     next_id: u64,
+    /// xorshift64* state for probabilistic faults (fixed seed: repeatable runs).
+    rng: u64,
+}
+
+impl FaultSet {
+    /// A uniform draw in [0, 1).
+    fn draw(&mut self) -> f64 {
+        if self.rng == 0 {
+            self.rng = 0x9E37_79B9_7F4A_7C15;
+        }
+        self.rng ^= self.rng >> 12;
+        self.rng ^= self.rng << 25;
+        self.rng ^= self.rng >> 27;
+        (self.rng.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11) as f64 / (1u64 << 53) as f64
+    }
 }
 
 impl FaultSet {
@@ -273,9 +300,13 @@ impl FaultSet {
     /// spent); the last matching clock skew wins.
     pub fn plan(&mut self, op: &str) -> Plan {
         let mut plan = Plan::default();
-        for sf in self.faults.iter_mut() {
+        let draws: Vec<f64> = (0..self.faults.len()).map(|_| self.draw()).collect();
+        for (sf, draw) in self.faults.iter_mut().zip(draws) {
             let f = &mut sf.fault;
             if f.operation != "*" && f.operation != op {
+                continue;
+            }
+            if f.probability.is_some_and(|p| draw >= p) {
                 continue;
             }
             let used = match &f.kind {

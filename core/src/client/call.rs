@@ -37,7 +37,11 @@ impl From<Error> for Failure {
 pub(super) fn definitely_not_applied(e: &Error) -> bool {
     match e {
         Error::Validation { .. } | Error::Config { .. } | Error::Refused { .. } => true,
-        Error::Api(a) | Error::Auth(a) => !matches!(a.code.as_str(), "1000154" | "1000162"),
+        // "Being processed" and "already exists" both mean the order may well exist; the
+        // transient platform faults (2000000-range, 9000001-9000003, 9999999) leave it open.
+        Error::Api(a) | Error::Auth(a) => {
+            !matches!(a.code.as_str(), "1000154" | "1000162") && a.category != crate::codes::Category::Transient
+        }
         Error::HttpStatus { status, .. } => (400..500).contains(status) && *status != 408,
         _ => false,
     }

@@ -13,6 +13,7 @@ use crate::api::common::Language;
 use crate::api::orders::{CreateOrderRequest, CreateOrderResponse};
 use crate::api::subscriptions::{QuerySubscribedBundlesRequest, SubscriptionStatus};
 use crate::api::usage::QueryQuotaRequest;
+use crate::codes::Category;
 use crate::error::Error;
 
 /// Codes with which 3.2.8 says an order id is unknown.
@@ -69,6 +70,14 @@ impl OrderOutcome {
     }
 }
 
+/// `Retry-After` of an HTTP error, in milliseconds.
+fn retry_after(e: &Error) -> Option<u64> {
+    match e {
+        Error::HttpStatus { retry_after_ms, .. } => *retry_after_ms,
+        _ => None,
+    }
+}
+
 impl Client {
     /// Places an order exactly once. `idempotency_key` names the purchase in your system
     /// (a checkout id); the same key always yields the same `transactionCode`, replacing any
@@ -84,6 +93,19 @@ impl Client {
             let cause = match result {
                 Ok(r) => return OrderOutcome::Created(r),
                 Err(e) if e.code() == Some("1000162") => return self.already_created(&request, transaction_code).await,
+                // Throttled (HTTP 429, 9000004): not applied, so resending the same code is safe.
+                Err(e)
+                    if e.category() == Category::Throttled
+                        && resends < policy.max_retries
+                        && self.inner.budget.try_spend() =>
+                {
+                    let wait = policy.backoff_ms(resends, retry_after(&e), u32::MAX / 2);
+                    self.inner.transport.sleep(wait).await;
+                    resends += 1;
+                    let deadline = self.local_now_ms() + self.inner.config.total_timeout_ms as i64;
+                    result = self.call_until(&request, deadline).await;
+                    continue;
+                }
                 Err(e) if definitely_not_applied(&e) => return OrderOutcome::Failed(e),
                 Err(e) => e,
             };
