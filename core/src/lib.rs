@@ -7,13 +7,20 @@
 //! `wasm32-unknown-unknown`; the bindings (npm, PyPI, Kotlin/Swift) are thin layers on it.
 //!
 //! ```no_run
-//! # async fn demo() -> Result<(), cmi_core::Error> {
-//! use cmi_core::{Client, api::orders::CreateOrderRequest};
-//! let client = Client::from_env()?;
-//! let bundles = client
-//!     .query_data_bundles(&cmi_core::api::catalogue::QueryDataBundlesRequest::default())
-//!     .await?;
-//! # Ok(()) }
+//! use cmi_core::api::orders::CreateOrderRequest;
+//! use cmi_core::{Client, OrderOutcome};
+//!
+//! async fn sell() -> Result<(), cmi_core::Error> {
+//!     let client = Client::from_env()?; // CMI_BASE_URL, CMI_APP_KEY, CMI_APP_SECRET
+//!     let order = CreateOrderRequest::bundle("shop-1001", "89852342024000000070", "D2401011200000000002", 1);
+//!     match client.create_order_once(&order, "checkout-1001").await {
+//!         OrderOutcome::Created(o) => println!("order {} for {:?}", o.order_id, o.total()),
+//!         OrderOutcome::AlreadyCreated { order_id, .. } => println!("already bought: {order_id:?}"),
+//!         OrderOutcome::Failed(e) => eprintln!("refused: {e}"),
+//!         OrderOutcome::Unknown { check, .. } => eprintln!("unclear: {check}"),
+//!     }
+//!     Ok(())
+//! }
 //! ```
 #![warn(missing_docs)]
 
