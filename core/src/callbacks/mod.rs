@@ -215,11 +215,14 @@ fn kind_of(body: &Value) -> NotificationKind {
 /// [`Notification::Unknown`] with the body.
 pub fn parse_notification(headers: &[(String, String)], body: &[u8]) -> Result<ParsedNotification> {
     let _ = headers;
-    if body.len() > MAX_BODY_BYTES {
-        return Err(Error::validation(
-            "(body)",
-            format!("is {} bytes; at most {MAX_BODY_BYTES} are accepted", body.len()),
-        ));
+    parse_body(body, MAX_BODY_BYTES)
+}
+
+/// [`parse_notification`] with the body limit `max_bytes`: the one place bodies are sized and
+/// read.
+fn parse_body(body: &[u8], max_bytes: usize) -> Result<ParsedNotification> {
+    if body.len() > max_bytes {
+        return Err(Error::validation("(body)", format!("is {} bytes; at most {max_bytes} are accepted", body.len())));
     }
     let value: Value = serde_json::from_slice(body).map_err(|e| Error::Decode {
         operation: OPERATION,
