@@ -5,6 +5,12 @@
 //! (sdk-rules 19, 20). Send the acknowledgement only after your handler succeeded; when it
 //! fails, answer with [`ParsedNotification::failure_ack_body`].
 //!
+//! A [`CallbackReceiver`] wraps this around your handler: it runs the optional checks of
+//! sdk-rules 21 chosen in [`VerifyOptions`] (WSSE against the channel's credentials, a shared
+//! secret in a header, an IP allow-list, a replay window with a nonce cache), and
+//! [`CallbackReceiver::handle`] returns the [`Reply`] to send: the success acknowledgement
+//! only once the handler succeeded.
+//!
 //! ```
 //! use cmi_core::callbacks::{parse_notification, Notification};
 //! let body = br#"{"iccid":"89852342022006915895","imsi":"454120381956774",
@@ -18,14 +24,20 @@
 
 pub mod activation;
 pub mod esim_status;
+mod ip;
+mod replay;
+mod reply;
 pub mod usage;
+mod verify;
 
 pub use activation::{ActivationAck, ActivationNotification};
 pub use esim_status::{
     EsimAckHeader, EsimExecutionStatus, EsimNotificationPoint, EsimNotifyHeader, EsimStatusAck, EsimStatusNotification,
     FunctionExecutionStatus, NotificationPointStatus, StatusCodeData,
 };
+pub use reply::{JSON_CONTENT_TYPE, Outcome, Reply, TEXT_CONTENT_TYPE};
 pub use usage::{UsageAck, UsageNotification};
+pub use verify::{CallbackReceiver, DEFAULT_NONCE_CACHE_CAPACITY, DEFAULT_REPLAY_WINDOW, VerifyOptions};
 
 use crate::error::{Error, Result};
 use serde::Serialize;
@@ -206,8 +218,8 @@ fn kind_of(body: &Value) -> NotificationKind {
 
 /// Reads a notification body from CMI (3.2.15, 3.2.16 or 3.2.17).
 ///
-/// `headers` (name, value pairs as received) are accepted for the request verification that
-/// will use them (WSSE, shared secret, IP allow-list); nothing is verified yet.
+/// `headers` (name, value pairs as received) are not verified here: a [`CallbackReceiver`]
+/// verifies them (WSSE, shared secret, IP allow-list, replay) before reading the body.
 ///
 /// Errors: a body over [`MAX_BODY_BYTES`] is refused with [`Error::Validation`] on field
 /// `(body)`; a body that is not JSON, or whose recognised type cannot be read, gives
@@ -219,7 +231,7 @@ pub fn parse_notification(headers: &[(String, String)], body: &[u8]) -> Result<P
 }
 
 /// [`parse_notification`] with the body limit `max_bytes`: the one place bodies are sized and
-/// read.
+/// read, shared with [`CallbackReceiver::verify_and_parse`].
 fn parse_body(body: &[u8], max_bytes: usize) -> Result<ParsedNotification> {
     if body.len() > max_bytes {
         return Err(Error::validation("(body)", format!("is {} bytes; at most {max_bytes} are accepted", body.len())));
