@@ -9,7 +9,8 @@
 //! sdk-rules 21 chosen in [`VerifyOptions`] (WSSE against the channel's credentials, a shared
 //! secret in a header, an IP allow-list, a replay window with a nonce cache), and
 //! [`CallbackReceiver::handle`] returns the [`Reply`] to send: the success acknowledgement
-//! only once the handler succeeded.
+//! only once the handler succeeded, and optionally without running it again for a redelivery
+//! of a handled event.
 //!
 //! ```
 //! use cmi_core::callbacks::{parse_notification, Notification};
@@ -23,6 +24,7 @@
 //! ```
 
 pub mod activation;
+mod dedupe;
 pub mod esim_status;
 mod ip;
 mod replay;

@@ -1,5 +1,6 @@
 //! Answering a callback: acknowledge only after the handler succeeded (sdk-rules 20).
 
+use super::dedupe::{Claim, ClaimGuard};
 use super::{CallbackReceiver, ParsedNotification};
 use crate::error::{Error, ErrorKind};
 use std::convert::Infallible;
@@ -33,7 +34,8 @@ const NOT_PROCESSED: &str = "not processed";
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct Reply<E = Infallible> {
-    /// HTTP status: 200 acknowledged, 500 handler failed, 401/403/413/400 rejected.
+    /// HTTP status: 200 acknowledged, 500 handler failed, 503 being handled by another
+    /// request, 401/403/413/400 rejected.
     pub status: u16,
     /// `Content-Type` of `body`: [`JSON_CONTENT_TYPE`] or [`TEXT_CONTENT_TYPE`].
     pub content_type: &'static str,
@@ -49,6 +51,12 @@ pub struct Reply<E = Infallible> {
 pub enum Outcome<E> {
     /// The handler ran and succeeded: success acknowledgement.
     Handled,
+    /// The event was already handled (same [`dedupe_key`](ParsedNotification::dedupe_key));
+    /// the handler did not run: success acknowledgement.
+    Duplicate,
+    /// Another request is handling the same event right now; the handler did not run: failure
+    /// acknowledgement with 503, so CMI delivers it again later.
+    InProgress,
     /// The handler failed with this error: failure acknowledgement with 500, so CMI delivers
     /// it again.
     HandlerFailed(E),
@@ -98,9 +106,15 @@ impl CallbackReceiver {
     /// acknowledgement (HTTP 500) if it returned `Err`, and a short 401/403/413/400 refusal
     /// if verification failed (see [`Reply`] and [`Outcome`]).
     ///
+    /// With [`VerifyOptions::dedupe`](super::VerifyOptions::dedupe), a redelivery of an event
+    /// whose handler already succeeded is acknowledged without running `handler` again; a
+    /// delivery arriving while the same event is being handled gets a 503 failure
+    /// acknowledgement. A failed (or panicking) handler leaves the event unrecorded, so the
+    /// next delivery runs it again.
+    ///
     /// ```
     /// use cmi_core::callbacks::{CallbackReceiver, Outcome, VerifyOptions};
-    /// let receiver = CallbackReceiver::new(VerifyOptions::new())?;
+    /// let receiver = CallbackReceiver::new(VerifyOptions::new().dedupe(1_000))?;
     /// let body = br#"{"iccid":"89852342022006915895","qtavalue":"1","timestamp":"20240109175959"}"#;
     ///
     /// let failed = receiver.handle(None, &[], body, |_| Err("database down"));
@@ -110,6 +124,9 @@ impl CallbackReceiver {
     /// let retried = receiver.handle(None, &[], body, |_| Ok::<(), &str>(()));
     /// assert_eq!(retried.status, 200);
     /// assert_eq!(retried.body, br#"{"code":"0","description":"Success"}"#);
+    ///
+    /// let redelivered = receiver.handle(None, &[], body, |_| -> Result<(), &str> { unreachable!() });
+    /// assert!(matches!(redelivered.outcome, Outcome::Duplicate));
     /// # Ok::<(), cmi_core::Error>(())
     /// ```
     pub fn handle<E>(
@@ -121,15 +138,16 @@ impl CallbackReceiver {
     ) -> Reply<E> {
         match self.start(peer, headers, body) {
             Start::Answer(reply) => reply,
-            Start::Run(event) => {
+            Start::Run(event, claim) => {
                 let result = handler(&event);
-                finish(&event, result)
+                finish(&event, claim, result)
             }
         }
     }
 
     /// [`handle`](Self::handle) with an async handler, on whatever runtime the caller uses.
-    /// The handler gets the event by value.
+    /// The handler gets the event by value. If the returned future is dropped before it
+    /// finishes (the client went away), the event is left unrecorded, as for a failure.
     ///
     /// ```
     /// use cmi_core::callbacks::{CallbackReceiver, VerifyOptions};
@@ -160,34 +178,47 @@ impl CallbackReceiver {
     {
         match self.start(peer, headers, body) {
             Start::Answer(reply) => reply,
-            Start::Run(event) => {
+            Start::Run(event, claim) => {
                 let result = handler(event.clone()).await;
-                finish(&event, result)
+                finish(&event, claim, result)
             }
         }
     }
 
-    /// Verification: run the handler, or answer at once.
-    fn start<E>(&self, peer: Option<IpAddr>, headers: &[(String, String)], body: &[u8]) -> Start<E> {
-        match self.verify_and_parse(peer, headers, body) {
-            Ok(event) => Start::Run(event),
-            Err(e) => Start::Answer(Reply::rejected(e)),
+    /// Verification and the dedupe lookup: run the handler, or answer at once.
+    fn start<E>(&self, peer: Option<IpAddr>, headers: &[(String, String)], body: &[u8]) -> Start<'_, E> {
+        let event = match self.verify_and_parse(peer, headers, body) {
+            Ok(event) => event,
+            Err(e) => return Start::Answer(Reply::rejected(e)),
+        };
+        let Some(dedupe) = &self.dedupe else { return Start::Run(event, None) };
+        match dedupe.claim(&event.dedupe_key()) {
+            Claim::Fresh(guard) => Start::Run(event, Some(guard)),
+            Claim::Handled => Start::Answer(Reply::json(200, event.ack_body(), Outcome::Duplicate)),
+            Claim::InFlight => {
+                Start::Answer(Reply::json(503, event.failure_ack_body(NOT_PROCESSED), Outcome::InProgress))
+            }
         }
     }
 }
 
 /// What [`CallbackReceiver::start`] decided.
-enum Start<E> {
-    /// Run the handler on the event.
-    Run(ParsedNotification),
+enum Start<'a, E> {
+    /// Run the handler on the event; complete the claim (when deduping) if it succeeds.
+    Run(ParsedNotification, Option<ClaimGuard<'a>>),
     /// Send this reply without running the handler.
     Answer(Reply<E>),
 }
 
-/// The reply once the handler returned.
-fn finish<E>(event: &ParsedNotification, result: Result<(), E>) -> Reply<E> {
+/// The reply once the handler returned; records the event as handled only on success.
+fn finish<E>(event: &ParsedNotification, claim: Option<ClaimGuard<'_>>, result: Result<(), E>) -> Reply<E> {
     match result {
-        Ok(()) => Reply::ack(event),
+        Ok(()) => {
+            if let Some(claim) = claim {
+                claim.complete();
+            }
+            Reply::ack(event)
+        }
         Err(e) => Reply::handler_failed(event, e),
     }
 }
@@ -201,6 +232,7 @@ mod tests {
     use crate::wsse;
     use std::cell::Cell;
     use std::sync::Arc;
+    use std::task::{Context, Waker};
 
     const USAGE: &[u8] = br#"{"iccid":"89852342022006915895","qtavalue":"101804370","timestamp":"20240109175959"}"#;
     const ACTIVATION: &[u8] = br#"{"iccid":"89852342022006915895","packageId":"P1","activeTime":"20220708082647","endTime":"20220711082647","orderId":"212454265645"}"#;
@@ -208,6 +240,10 @@ mod tests {
 
     fn plain() -> CallbackReceiver {
         CallbackReceiver::new(VerifyOptions::new()).unwrap()
+    }
+
+    fn deduping() -> CallbackReceiver {
+        CallbackReceiver::new(VerifyOptions::new().dedupe(100)).unwrap()
     }
 
     fn ok(_: &ParsedNotification) -> Result<(), &'static str> {
@@ -289,7 +325,26 @@ mod tests {
     }
 
     #[test]
-    fn every_delivery_runs_the_handler() {
+    fn a_redelivery_of_a_handled_event_is_acked_without_the_handler() {
+        let r = deduping();
+        let runs = Cell::new(0);
+        let count = |_: &ParsedNotification| {
+            runs.set(runs.get() + 1);
+            Ok::<(), ()>(())
+        };
+        assert!(matches!(r.handle(None, &[], USAGE, count).outcome, Outcome::Handled));
+        // Same event, other key order and spacing: same dedupe key.
+        let again = br#"{ "timestamp":"20240109175959", "qtavalue":"101804370", "iccid":"89852342022006915895" }"#;
+        let reply = r.handle(None, &[], again, count);
+        assert!(matches!(reply.outcome, Outcome::Duplicate));
+        assert_eq!((reply.status, reply.body.as_slice()), (200, &br#"{"code":"0","description":"Success"}"#[..]));
+        assert_eq!(runs.get(), 1);
+        assert!(matches!(r.handle(None, &[], ACTIVATION, count).outcome, Outcome::Handled));
+        assert_eq!(runs.get(), 2);
+    }
+
+    #[test]
+    fn without_dedupe_every_delivery_runs_the_handler() {
         let r = plain();
         let runs = Cell::new(0);
         for _ in 0..2 {
@@ -301,9 +356,40 @@ mod tests {
         assert_eq!(runs.get(), 2);
     }
 
+    #[test]
+    fn a_failed_handler_is_run_again_on_redelivery() {
+        let r = deduping();
+        assert_eq!(r.handle(None, &[], USAGE, |_| Err(())).status, 500);
+        assert!(matches!(r.handle(None, &[], USAGE, ok).outcome, Outcome::Handled));
+        assert!(matches!(r.handle(None, &[], USAGE, ok).outcome, Outcome::Duplicate));
+    }
+
+    #[test]
+    fn a_delivery_during_handling_gets_a_retryable_failure() {
+        let r = deduping();
+        let reply = r.handle(None, &[], USAGE, |_| {
+            let inner = r.handle(None, &[], USAGE, |_| -> Result<(), &str> { panic!("must not run twice") });
+            assert_eq!(inner.status, 503);
+            assert!(matches!(inner.outcome, Outcome::InProgress));
+            assert_eq!(inner.body, br#"{"code":"1","description":"not processed"}"#);
+            Ok::<(), &str>(())
+        });
+        assert!(matches!(reply.outcome, Outcome::Handled));
+    }
+
+    #[test]
+    fn a_panicking_handler_leaves_the_event_unhandled() {
+        let r = deduping();
+        let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            r.handle(None, &[], USAGE, |_| -> Result<(), ()> { panic!("handler bug") })
+        }));
+        assert!(panicked.is_err());
+        assert!(matches!(r.handle(None, &[], USAGE, ok).outcome, Outcome::Handled));
+    }
+
     #[tokio::test]
     async fn async_handler_acks_after_success() {
-        let r = plain();
+        let r = deduping();
         let reply = r.handle_async(None, &[], USAGE, |_| async { Err::<(), _>("later") }).await;
         assert_eq!(reply.status, 500);
         let reply = r
@@ -313,12 +399,27 @@ mod tests {
             })
             .await;
         assert!(matches!(reply.outcome, Outcome::Handled));
+        let reply = r.handle_async(None, &[], USAGE, |_| async { unreachable!() as Result<(), &str> }).await;
+        assert!(matches!(reply.outcome, Outcome::Duplicate));
+    }
+
+    #[test]
+    fn a_dropped_async_handler_leaves_the_event_unhandled() {
+        let r = deduping();
+        {
+            let fut = r.handle_async(None, &[], USAGE, |_| std::future::pending::<Result<(), ()>>());
+            let mut fut = std::pin::pin!(fut);
+            assert!(fut.as_mut().poll(&mut Context::from_waker(Waker::noop())).is_pending());
+            let inner = r.handle(None, &[], USAGE, ok);
+            assert!(matches!(inner.outcome, Outcome::InProgress));
+        } // dropped: the client went away
+        assert!(matches!(r.handle(None, &[], USAGE, ok).outcome, Outcome::Handled));
     }
 
     #[test]
     fn async_handling_is_send_when_the_handler_is() {
         fn send<T: Send>(_: T) {}
-        let r = plain();
+        let r = deduping();
         send(r.handle_async(None, &[], USAGE, |_| async { Ok::<(), String>(()) }));
     }
 }

@@ -4,7 +4,7 @@
 
 use super::ip::IpRange;
 use super::replay::{NonceCache, fingerprint};
-use super::{ParsedNotification, parse_body};
+use super::{ParsedNotification, dedupe::Dedupe, parse_body};
 use crate::clock::Clock;
 use crate::error::{Error, Result};
 use crate::secret::{Secret, constant_time_eq};
@@ -35,7 +35,8 @@ pub const DEFAULT_NONCE_CACHE_CAPACITY: usize = 10_000;
 ///     .wsse("5d0b3a1e9c6f4b2a8e7d1c0f9a8b7c6d", Secret::new("the-app-secret"))
 ///     .replay_protection(SystemClock)
 ///     .shared_secret_header("X-Callback-Token", Secret::new("long-random-token"))
-///     .allow_ips(["203.0.113.0/24", "2001:db8::/32"]);
+///     .allow_ips(["203.0.113.0/24", "2001:db8::/32"])
+///     .dedupe(10_000);
 /// let receiver = CallbackReceiver::new(options)?;
 /// # let _ = receiver;
 /// # Ok::<(), cmi_core::Error>(())
@@ -49,6 +50,7 @@ pub struct VerifyOptions {
     replay_window: Duration,
     nonce_cache_capacity: usize,
     max_body_bytes: usize,
+    dedupe: Option<usize>,
 }
 
 impl Default for VerifyOptions {
@@ -61,6 +63,7 @@ impl Default for VerifyOptions {
             replay_window: DEFAULT_REPLAY_WINDOW,
             nonce_cache_capacity: DEFAULT_NONCE_CACHE_CAPACITY,
             max_body_bytes: super::MAX_BODY_BYTES,
+            dedupe: None,
         }
     }
 }
@@ -142,6 +145,17 @@ impl VerifyOptions {
         self.max_body_bytes = max;
         self
     }
+
+    /// Lets [`CallbackReceiver::handle`] remember the
+    /// [`dedupe_key`](ParsedNotification::dedupe_key)s of up to `capacity` handled events in
+    /// memory, so a redelivery of a handled event is acknowledged without running the handler
+    /// again. Not a check: verification is unchanged. This memory belongs to one process; a
+    /// receiver running several processes or hosts must record handled keys in a store they
+    /// share instead (see [`CallbackReceiver::verify_and_parse`]).
+    pub fn dedupe(mut self, capacity: usize) -> Self {
+        self.dedupe = Some(capacity);
+        self
+    }
 }
 
 impl fmt::Debug for VerifyOptions {
@@ -154,6 +168,7 @@ impl fmt::Debug for VerifyOptions {
             .field("replay_window", &self.replay_window)
             .field("nonce_cache_capacity", &self.nonce_cache_capacity)
             .field("max_body_bytes", &self.max_body_bytes)
+            .field("dedupe", &self.dedupe)
             .finish()
     }
 }
@@ -167,7 +182,7 @@ struct Replay {
 
 /// Verifies and reads the callbacks CMI posts (3.2.15-3.2.17), and acknowledges them only
 /// after the handler succeeded. Thread-safe: share one per callback URL (for example in an
-/// `Arc`), so its nonce cache sees every request.
+/// `Arc`), so its nonce cache and dedupe memory see every request.
 ///
 /// A receiver checking WSSE, replay and a shared-secret header, fed a request signed the way
 /// CMI signs it:
@@ -218,6 +233,7 @@ pub struct CallbackReceiver {
     allow_ips: Option<Vec<IpRange>>,
     replay: Option<Replay>,
     max_body_bytes: usize,
+    pub(super) dedupe: Option<Dedupe>,
 }
 
 impl CallbackReceiver {
@@ -240,6 +256,7 @@ impl CallbackReceiver {
             replay_window,
             nonce_cache_capacity,
             max_body_bytes,
+            dedupe,
         } = options;
         if let Some((key, secret)) = &wsse {
             if key.trim().is_empty() || secret.is_empty() {
@@ -285,7 +302,10 @@ impl CallbackReceiver {
         if max_body_bytes == 0 {
             return Err(Error::config("callback body limit must be above zero"));
         }
-        Ok(Self { wsse, shared_secret, allow_ips, replay, max_body_bytes })
+        if dedupe == Some(0) {
+            return Err(Error::config("callback dedupe capacity must be above zero"));
+        }
+        Ok(Self { wsse, shared_secret, allow_ips, replay, max_body_bytes, dedupe: dedupe.map(Dedupe::new) })
     }
 
     /// Runs the configured checks, then reads the body with the same rules as
@@ -433,6 +453,7 @@ impl fmt::Debug for CallbackReceiver {
             .field("allow_ips", &self.allow_ips)
             .field("replay_window_ms", &self.replay.as_ref().map(|r| r.window_ms))
             .field("max_body_bytes", &self.max_body_bytes)
+            .field("dedupe", &self.dedupe.is_some())
             .finish()
     }
 }
@@ -765,6 +786,7 @@ mod tests {
                 "zero",
             ),
             (VerifyOptions::new().max_body_bytes(0), "zero"),
+            (VerifyOptions::new().dedupe(0), "zero"),
         ] {
             let e = CallbackReceiver::new(options).unwrap_err();
             assert_eq!(e.kind(), ErrorKind::Config);
