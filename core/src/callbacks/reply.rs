@@ -55,10 +55,11 @@ pub enum Outcome<E> {
     /// the handler did not run: success acknowledgement.
     Duplicate,
     /// Another request is handling the same event right now; the handler did not run: failure
-    /// acknowledgement with 503, so CMI delivers it again later.
+    /// acknowledgement with 503, asking CMI to deliver it again later.
     InProgress,
-    /// The handler failed with this error: failure acknowledgement with 500, so CMI delivers
-    /// it again.
+    /// The handler failed with this error: failure acknowledgement with 500, asking CMI to
+    /// deliver it again (CMI's retry policy is not documented; the sandbox retries both a
+    /// non-200 status and a non-zero code).
     HandlerFailed(E),
     /// Verification or reading failed; the handler did not run. The error names the check.
     Rejected(Error),
