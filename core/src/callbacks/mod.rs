@@ -5,6 +5,13 @@
 //! (sdk-rules 19, 20). Send the acknowledgement only after your handler succeeded; when it
 //! fails, answer with [`ParsedNotification::failure_ack_body`].
 //!
+//! A [`CallbackReceiver`] wraps this around your handler: it runs the optional checks of
+//! sdk-rules 21 chosen in [`VerifyOptions`] (WSSE against the channel's credentials, a shared
+//! secret in a header, an IP allow-list, a replay window with a nonce cache), and
+//! [`CallbackReceiver::handle`] returns the [`Reply`] to send: the success acknowledgement
+//! only once the handler succeeded, and optionally without running it again for a redelivery
+//! of a handled event.
+//!
 //! ```
 //! use cmi_core::callbacks::{parse_notification, Notification};
 //! let body = br#"{"iccid":"89852342022006915895","imsi":"454120381956774",
@@ -17,15 +24,22 @@
 //! ```
 
 pub mod activation;
+mod dedupe;
 pub mod esim_status;
+mod ip;
+mod replay;
+mod reply;
 pub mod usage;
+mod verify;
 
 pub use activation::{ActivationAck, ActivationNotification};
 pub use esim_status::{
     EsimAckHeader, EsimExecutionStatus, EsimNotificationPoint, EsimNotifyHeader, EsimStatusAck, EsimStatusNotification,
     FunctionExecutionStatus, NotificationPointStatus, StatusCodeData,
 };
+pub use reply::{JSON_CONTENT_TYPE, Outcome, Reply, TEXT_CONTENT_TYPE};
 pub use usage::{UsageAck, UsageNotification};
+pub use verify::{CallbackReceiver, DEFAULT_NONCE_CACHE_CAPACITY, DEFAULT_REPLAY_WINDOW, VerifyOptions};
 
 use crate::error::{Error, Result};
 use serde::Serialize;
@@ -206,8 +220,8 @@ fn kind_of(body: &Value) -> NotificationKind {
 
 /// Reads a notification body from CMI (3.2.15, 3.2.16 or 3.2.17).
 ///
-/// `headers` (name, value pairs as received) are accepted for the request verification that
-/// will use them (WSSE, shared secret, IP allow-list); nothing is verified yet.
+/// `headers` (name, value pairs as received) are not verified here: a [`CallbackReceiver`]
+/// verifies them (WSSE, shared secret, IP allow-list, replay) before reading the body.
 ///
 /// Errors: a body over [`MAX_BODY_BYTES`] is refused with [`Error::Validation`] on field
 /// `(body)`; a body that is not JSON, or whose recognised type cannot be read, gives
@@ -215,11 +229,14 @@ fn kind_of(body: &Value) -> NotificationKind {
 /// [`Notification::Unknown`] with the body.
 pub fn parse_notification(headers: &[(String, String)], body: &[u8]) -> Result<ParsedNotification> {
     let _ = headers;
-    if body.len() > MAX_BODY_BYTES {
-        return Err(Error::validation(
-            "(body)",
-            format!("is {} bytes; at most {MAX_BODY_BYTES} are accepted", body.len()),
-        ));
+    parse_body(body, MAX_BODY_BYTES)
+}
+
+/// [`parse_notification`] with the body limit `max_bytes`: the one place bodies are sized and
+/// read, shared with [`CallbackReceiver::verify_and_parse`].
+fn parse_body(body: &[u8], max_bytes: usize) -> Result<ParsedNotification> {
+    if body.len() > max_bytes {
+        return Err(Error::validation("(body)", format!("is {} bytes; at most {max_bytes} are accepted", body.len())));
     }
     let value: Value = serde_json::from_slice(body).map_err(|e| Error::Decode {
         operation: OPERATION,
