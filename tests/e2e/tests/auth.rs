@@ -27,7 +27,9 @@ async fn get_access_token_answers_a_jwt_with_its_expiry() {
     let token = r.access_token.clone().expect("accessToken");
     assert_eq!(token.expose().split('.').count(), 3, "header.payload.signature");
     let expires = r.expire_time.expect("expireTime").unix_seconds();
-    let now = DateTime::from_unix(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64);
+    let now = DateTime::from_unix(
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64,
+    );
     assert!((expires - now.unix_seconds() - 600).abs() <= 5, "the default TTL is 10 minutes");
     assert!(!format!("{r:?}").contains(token.expose()), "Debug never prints the token");
     assert_eq!(sb.stats().token_issues, 1);
@@ -46,7 +48,8 @@ async fn token_requests_the_platform_refuses() {
     let sb = sandbox().await;
     let c = client(&sb);
     // Another channel's key in the body while signing with ours.
-    let e = assert_code(c.get_access_token(&GetAccessTokenRequest::new(OTHER_APP_KEY)).await, "1000002", ErrorKind::Auth);
+    let e =
+        assert_code(c.get_access_token(&GetAccessTokenRequest::new(OTHER_APP_KEY)).await, "1000002", ErrorKind::Auth);
     assert_eq!(e.category(), Category::Auth);
     assert!(!e.retryable());
     // A key the platform does not know.
@@ -73,7 +76,8 @@ async fn wrong_credentials_fail_once_with_an_auth_error_that_hides_the_secret() 
     let stats = sb.stats();
     assert_eq!((stats.total_calls, stats.calls_of("get_access_token"), stats.token_issues), (1, 1, 0));
 
-    let stranger = Client::new(Config::new(sb.base_url(), "00000000000000000000000000000000", DEMO_APP_SECRET)).unwrap();
+    let stranger =
+        Client::new(Config::new(sb.base_url(), "00000000000000000000000000000000", DEMO_APP_SECRET)).unwrap();
     assert_code(ping(&stranger).await, "1000006", ErrorKind::Auth);
 
     // The other channel's own credentials work, and its token is its own.

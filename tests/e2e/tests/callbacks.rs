@@ -6,13 +6,13 @@
 
 mod support;
 
+use cmi_core::api::esim::EsimState;
+use cmi_core::api::orders::CreateOrderRequest;
+use cmi_core::api::usage::QueryQuotaRequest;
 use cmi_core::callbacks::{
     ActivationAck, EsimExecutionStatus, EsimNotificationPoint, Notification, NotificationKind, ParsedNotification,
     UsageAck, parse_notification,
 };
-use cmi_core::api::esim::EsimState;
-use cmi_core::api::orders::CreateOrderRequest;
-use cmi_core::api::usage::QueryQuotaRequest;
 use cmi_core::units::DataUnit;
 use cmi_core::{Secret, wsse};
 use cmi_sandbox::{DeliveryState, EsimAction, OTHER_APP_SECRET};
@@ -132,7 +132,9 @@ async fn serve(mut stream: TcpStream, log: Arc<Mutex<Vec<Received>>>, refuse: Ar
         return Err(bad("not an HTTP/1.1 request line"));
     };
     let headers: Vec<(String, String)> = lines
-        .map(|l| l.split_once(':').map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned())).ok_or_else(|| bad("header")))
+        .map(|l| {
+            l.split_once(':').map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned())).ok_or_else(|| bad("header"))
+        })
         .collect::<Result<_, _>>()?;
     let get = |name: &str| headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str());
     let rest = buf[head_end + 4..].to_vec();
@@ -196,11 +198,8 @@ async fn activation_usage_and_esim_status_round_trip() {
     let card = demo::ICCID_STOCK[0];
 
     // 3.2.15: an order, then the card's location update starts it.
-    let order = c
-        .create_order(&CreateOrderRequest::bundle("cb-1", card, demo::BUNDLE_HK_MO_5GB, 1))
-        .await
-        .unwrap()
-        .order_id;
+    let order =
+        c.create_order(&CreateOrderRequest::bundle("cb-1", card, demo::BUNDLE_HK_MO_5GB, 1)).await.unwrap().order_id;
     assert_eq!(sb.set_location(card, "454").unwrap(), 1);
     let activated_at = sb.now();
     // 3.2.16: six hours of use on every active bundle of the channel.
@@ -222,8 +221,7 @@ async fn activation_usage_and_esim_status_round_trip() {
         assert_eq!(got.len(), expected + 1, "one delivery came twice");
         let refused: Vec<_> = got.iter().filter(|r| r.refused).collect();
         assert_eq!(refused.len(), 1);
-        let again: Vec<_> =
-            got.iter().filter(|r| r.parsed.dedupe_key() == refused[0].parsed.dedupe_key()).collect();
+        let again: Vec<_> = got.iter().filter(|r| r.parsed.dedupe_key() == refused[0].parsed.dedupe_key()).collect();
         assert_eq!(again.len(), 2, "a redelivery has the same dedupe key");
         assert_eq!(again[0].body, again[1].body);
     });
@@ -243,8 +241,10 @@ async fn activation_usage_and_esim_status_round_trip() {
             let real_now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
             assert!((real_now as i64 - created).abs() < 60, "signed over real time");
         }
-        let nonces: std::collections::HashSet<_> =
-            got.iter().map(|r| wsse::parse_x_wsse(r.header("x-wsse").unwrap()).unwrap().nonce.expose().to_owned()).collect();
+        let nonces: std::collections::HashSet<_> = got
+            .iter()
+            .map(|r| wsse::parse_x_wsse(r.header("x-wsse").unwrap()).unwrap().nonce.expose().to_owned())
+            .collect();
         assert_eq!(nonces.len(), got.len(), "a fresh nonce per delivery");
 
         // 3.2.15
@@ -286,7 +286,8 @@ async fn activation_usage_and_esim_status_round_trip() {
         assert!((u.timestamp.unwrap().unix_seconds() - (activated_at + 6 * 3600)).abs() <= 5, "at the advanced time");
         let raw = deliveries.iter().find(|d| d.kind == "usage" && d.body["iccid"] == card).unwrap();
         assert_eq!(raw.body["qtavalue"].as_str().unwrap().parse::<f64>().unwrap(), volume.as_bytes());
-        let ack = got.iter().find(|r| matches!(r.parsed.notification(), Notification::Usage(x) if x.card() == Some(card)));
+        let ack =
+            got.iter().find(|r| matches!(r.parsed.notification(), Notification::Usage(x) if x.card() == Some(card)));
         assert_eq!(ack.unwrap().parsed.ack_body(), UsageAck::success().to_vec());
 
         // 3.2.17 under the ES2+ path: download, install, enable.
@@ -301,11 +302,14 @@ async fn activation_usage_and_esim_status_round_trip() {
         assert_eq!(esim.len(), 3);
         let mut points: Vec<_> = esim.iter().map(|(_, n)| n.notification_point_id.clone().unwrap()).collect();
         points.sort_by_key(|p| p.as_wire().parse::<u32>().unwrap());
-        assert_eq!(points, [
-            EsimNotificationPoint::BppDownload,
-            EsimNotificationPoint::BppInstallation,
-            EsimNotificationPoint::Enabled
-        ]);
+        assert_eq!(
+            points,
+            [
+                EsimNotificationPoint::BppDownload,
+                EsimNotificationPoint::BppInstallation,
+                EsimNotificationPoint::Enabled
+            ]
+        );
         for (r, n) in &esim {
             assert_eq!(r.path, format!("/cmi/notify{ESIM_PATH}"));
             assert_eq!(n.iccid, card);

@@ -87,7 +87,8 @@ async fn activation_failures() {
     let activate = |iccid: &str, bundle: &str, mcc: &str| ActivateDataBundleRequest::for_iccid(iccid, bundle, mcc);
 
     // A country the bundle does not cover.
-    let e = assert_api(c.activate_data_bundle(&activate(demo::ICCID_PENDING, demo::BUNDLE_CN_3GB, "454")).await, "1000058");
+    let e =
+        assert_api(c.activate_data_bundle(&activate(demo::ICCID_PENDING, demo::BUNDLE_CN_3GB, "454")).await, "1000058");
     assert!(e.description().contains("454"), "{e}");
     // Real-name registration still awaiting in 460.
     c.create_order(&CreateOrderRequest::bundle("rn", demo::ICCID_REAL_NAME, demo::BUNDLE_CN_3GB, 1)).await.unwrap();
@@ -96,12 +97,17 @@ async fn activation_failures() {
     assert_api(c.activate_data_bundle(&activate(demo::ICCID_ESIM, demo::BUNDLE_CN_3GB, "460")).await, "1000010");
     // Another bundle is in use on the card.
     c.create_order(&CreateOrderRequest::bundle("gc", demo::ICCID_ACTIVE, demo::BUNDLE_GREATER_CHINA, 1)).await.unwrap();
-    let e =
-        assert_api(c.activate_data_bundle(&activate(demo::ICCID_ACTIVE, demo::BUNDLE_GREATER_CHINA, "454")).await, "1000059");
+    let e = assert_api(
+        c.activate_data_bundle(&activate(demo::ICCID_ACTIVE, demo::BUNDLE_GREATER_CHINA, "454")).await,
+        "1000059",
+    );
     assert!(e.description().contains(demo::BUNDLE_HK_MO_5GB), "{e}");
     // Suspended, unknown and foreign cards.
     assert_api(c.activate_data_bundle(&activate(demo::ICCID_SUSPENDED, demo::BUNDLE_HK_DAILY, "454")).await, "1000153");
-    assert_api(c.activate_data_bundle(&activate("89852342024000099999", demo::BUNDLE_HK_DAILY, "454")).await, "1000013");
+    assert_api(
+        c.activate_data_bundle(&activate("89852342024000099999", demo::BUNDLE_HK_DAILY, "454")).await,
+        "1000013",
+    );
     assert_api(c.activate_data_bundle(&activate(demo::ICCID_FOREIGN, demo::BUNDLE_HK_DAILY, "454")).await, "1000073");
 
     // Refused before sending.
@@ -142,7 +148,10 @@ async fn home_imsi_state_by_iccid_and_imsi() {
 
     assert_api(c.query_himsi_state(&QueryHimsiStateRequest::by_iccid(demo::ICCID_STOCK[4])).await, "1000057");
     assert_api(c.query_himsi_state(&QueryHimsiStateRequest::by_imsi("454120389999999")).await, "1000012");
-    assert_api(c.query_himsi_state(&QueryHimsiStateRequest::by_imsi(ids_of(&sb, demo::ICCID_FOREIGN).0)).await, "1000076");
+    assert_api(
+        c.query_himsi_state(&QueryHimsiStateRequest::by_imsi(ids_of(&sb, demo::ICCID_FOREIGN).0)).await,
+        "1000076",
+    );
     let before = sb.stats();
     assert_refused_locally(c.query_himsi_state(&QueryHimsiStateRequest::default()).await, "imsi", &sb, &before);
     assert_refused_locally(c.query_himsi_state(&QueryHimsiStateRequest::by_imsi("45412")).await, "imsi", &sb, &before);

@@ -12,11 +12,12 @@ use cmi_core::units::Money;
 use support::*;
 
 fn catalogue_for(mcc: &str) -> QueryDataBundlesRequest {
-    let mut req = QueryDataBundlesRequest::default();
-    req.mcc = Some(mcc.into());
-    req.currency = vec!["USD".into()];
-    req.language = Some("en".into());
-    req
+    QueryDataBundlesRequest {
+        mcc: Some(mcc.into()),
+        currency: vec!["USD".into()],
+        language: Some("en".into()),
+        ..QueryDataBundlesRequest::default()
+    }
 }
 
 #[tokio::test]
@@ -75,8 +76,7 @@ async fn promotional_off_sale_and_a2z_bundles() {
     assert_eq!(off.status, Some(BundleStatus::OffSale));
     assert!(all.on_sale().all(|b| b.id != demo::BUNDLE_TH_OFF_SALE));
     assert!(all.on_sale().any(|b| b.id == demo::BUNDLE_GLOBAL));
-    let mut normal_only = QueryDataBundlesRequest::default();
-    normal_only.status = Some(BundleStatus::Normal);
+    let normal_only = QueryDataBundlesRequest { status: Some(BundleStatus::Normal), ..Default::default() };
     let normal = c.query_data_bundles(&normal_only).await.unwrap();
     assert!(normal.find(demo::BUNDLE_TH_OFF_SALE).is_none());
     assert_eq!(normal.data_bundles.len() + 1, all.data_bundles.len());
@@ -111,18 +111,15 @@ async fn bundle_queries_are_validated_before_sending_and_refused_by_the_platform
     let c = client(&sb);
     let before = sb.stats();
 
-    let mut bad_mcc = QueryDataBundlesRequest::default();
-    bad_mcc.mcc = Some("45".into());
+    let bad_mcc = QueryDataBundlesRequest { mcc: Some("45".into()), ..Default::default() };
     assert_refused_locally(c.query_data_bundles(&bad_mcc).await, "mcc", &sb, &before);
     let bad_page = QueryDataBundlesRequest::default().with_page(-1, 10);
     assert_refused_locally(c.query_data_bundles(&bad_page).await, "beginIndex", &sb, &before);
-    let mut long_id = QueryDataBundlesRequest::default();
-    long_id.data_bundle_id = Some("D".repeat(21));
+    let long_id = QueryDataBundlesRequest { data_bundle_id: Some("D".repeat(21)), ..Default::default() };
     assert_refused_locally(c.query_data_bundles(&long_id).await, "dataBundleId", &sb, &before);
 
     // A language the platform does not know: 1000007 naming the field.
-    let mut klingon = QueryDataBundlesRequest::default();
-    klingon.language = Some("tlh".into());
+    let klingon = QueryDataBundlesRequest { language: Some("tlh".into()), ..Default::default() };
     let e = assert_api(c.query_data_bundles(&klingon).await, "1000007");
     assert_eq!(e.category(), Category::Validation);
     assert!(!e.retryable());

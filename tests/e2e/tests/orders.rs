@@ -93,7 +93,8 @@ async fn several_copies_make_several_subscriptions_and_the_home_imsi_finds_them(
 async fn a_repeated_transaction_code_is_refused_and_charges_nothing() {
     let sb = sandbox().await;
     let c = client(&sb);
-    let req = CreateOrderRequest::bundle("shop-3", demo::ICCID_ESIM, demo::BUNDLE_GLOBAL, 1).with_transaction_code("tx-dup");
+    let req =
+        CreateOrderRequest::bundle("shop-3", demo::ICCID_ESIM, demo::BUNDLE_GLOBAL, 1).with_transaction_code("tx-dup");
     let first = c.create_order(&req).await.unwrap();
     assert_eq!(first.total(), Some(Money::new(9900, "USD")));
     let e = assert_api(c.create_order(&req).await, "1000162");
@@ -223,7 +224,8 @@ async fn an_add_on_order_tops_up_the_bundle_in_use() {
 async fn unsubscribing_a_pending_order_refunds_it() {
     let sb = sandbox().await;
     let c = client(&sb);
-    let o = c.create_order(&CreateOrderRequest::bundle("shop-u1", demo::ICCID_ESIM, demo::BUNDLE_ASIA, 2)).await.unwrap();
+    let o =
+        c.create_order(&CreateOrderRequest::bundle("shop-u1", demo::ICCID_ESIM, demo::BUNDLE_ASIA, 2)).await.unwrap();
     assert_eq!(sb.state().deposit.amount_cents, START_DEPOSIT - 7000);
 
     c.unsubscribe_order(&UnsubscribeOrderRequest::by_order_id(&o.order_id)).await.unwrap();

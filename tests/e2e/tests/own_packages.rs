@@ -16,30 +16,31 @@ use support::*;
 /// The spec's own 3.2.18 example, built with the typed API.
 fn spec_example() -> AddPackageRequest {
     let mccs = vec!["342".to_owned(), "402".into(), "206".into()];
-    let mut req = AddPackageRequest::new("haoran_1", 10, FlowLimit::PerDay, ControlLogic::Throttle, "P23061314255918", mccs)
-        .with_hotspots()
-        .with_refuels(vec!["R2402291445123241410".into(), "R2402231520074242650".into()])
-        .with_direct_apps(vec![
-            DirectAppInfo {
-                direct_type: DirectType::ZeroRated,
-                is_use_package: Some(YesNo::No),
-                app_detail_infos: vec![AppDetailInfo {
-                    app_id: "1760202763620319232".into(),
-                    no_limit_template_id: Some("P24022111211572".into()),
-                    app_consumption: vec![
-                        PackageConsumption::new(10240, "P24022110231944"),
-                        PackageConsumption::new(102400, "P24022110247073"),
-                    ],
-                }],
-            },
-            DirectAppInfo::new(
-                DirectType::Throttled,
-                vec![AppDetailInfo {
-                    no_limit_template_id: Some("P24022111224160".into()),
-                    ..AppDetailInfo::new("1760202953232220160")
-                }],
-            ),
-        ]);
+    let mut req =
+        AddPackageRequest::new("haoran_1", 10, FlowLimit::PerDay, ControlLogic::Throttle, "P23061314255918", mccs)
+            .with_hotspots()
+            .with_refuels(vec!["R2402291445123241410".into(), "R2402231520074242650".into()])
+            .with_direct_apps(vec![
+                DirectAppInfo {
+                    direct_type: DirectType::ZeroRated,
+                    is_use_package: Some(YesNo::No),
+                    app_detail_infos: vec![AppDetailInfo {
+                        app_id: "1760202763620319232".into(),
+                        no_limit_template_id: Some("P24022111211572".into()),
+                        app_consumption: vec![
+                            PackageConsumption::new(10240, "P24022110231944"),
+                            PackageConsumption::new(102400, "P24022110247073"),
+                        ],
+                    }],
+                },
+                DirectAppInfo::new(
+                    DirectType::Throttled,
+                    vec![AppDetailInfo {
+                        no_limit_template_id: Some("P24022111224160".into()),
+                        ..AppDetailInfo::new("1760202953232220160")
+                    }],
+                ),
+            ]);
     req.effective_day = Some("180".into());
     req.package_consumptions =
         vec![PackageConsumption::new(100, "P23061314267445"), PackageConsumption::new(300, "P23061314278118")];
@@ -47,9 +48,7 @@ fn spec_example() -> AddPackageRequest {
 }
 
 fn only(id: &str) -> QueryDataBundlesRequest {
-    let mut q = QueryDataBundlesRequest::default();
-    q.data_bundle_id = Some(id.into());
-    q
+    QueryDataBundlesRequest { data_bundle_id: Some(id.into()), ..Default::default() }
 }
 
 #[tokio::test]
@@ -82,10 +81,14 @@ async fn the_spec_example_creates_a_bundle_the_channel_can_sell() {
 async fn update_then_delete_an_own_bundle() {
     let sb = sandbox().await;
     let c = client(&sb);
-    let mut minimal =
-        AddPackageRequest::new("trip", 7, FlowLimit::PerCycle, ControlLogic::Release, "P23061314290112", vec![
-            "454".into(),
-        ]);
+    let mut minimal = AddPackageRequest::new(
+        "trip",
+        7,
+        FlowLimit::PerCycle,
+        ControlLogic::Release,
+        "P23061314290112",
+        vec!["454".into()],
+    );
     minimal.period_unit = Some(PeriodUnit::NaturalDay);
     let id = c.add_package(&minimal).await.unwrap().data_bundle_id;
     let before = c.query_data_bundles(&only(&id)).await.unwrap();
@@ -127,9 +130,16 @@ async fn update_then_delete_an_own_bundle() {
 async fn own_bundle_failures() {
     let sb = sandbox().await;
     let c = client(&sb);
-    let base = || AddPackageRequest::new("x", 1, FlowLimit::PerCycle, ControlLogic::Throttle, "P23061314255918", vec![
-        "454".into(),
-    ]);
+    let base = || {
+        AddPackageRequest::new(
+            "x",
+            1,
+            FlowLimit::PerCycle,
+            ControlLogic::Throttle,
+            "P23061314255918",
+            vec!["454".into()],
+        )
+    };
 
     let e = assert_api(
         c.add_package(&AddPackageRequest { no_limit_template_id: "P00000000000000".into(), ..base() }).await,
@@ -139,9 +149,8 @@ async fn own_bundle_failures() {
     let e = assert_api(c.add_package(&AddPackageRequest { mcc_list: vec!["999".into()], ..base() }).await, "1000007");
     assert!(e.description().contains("999"), "{e}");
     assert_api(c.add_package(&base().with_refuels(vec!["R0000000000000000000".into()])).await, "1000097");
-    let unknown_app = base().with_direct_apps(vec![DirectAppInfo::new(DirectType::Throttled, vec![AppDetailInfo::new(
-        "1",
-    )])]);
+    let unknown_app =
+        base().with_direct_apps(vec![DirectAppInfo::new(DirectType::Throttled, vec![AppDetailInfo::new("1")])]);
     assert_api(c.add_package(&unknown_app).await, "1000007");
     // Catalogue bundles are not the channel's to change.
     assert_api(c.update_package(&UpdatePackageRequest::new(demo::BUNDLE_HK_DAILY, 30)).await, "1000132");
@@ -150,7 +159,12 @@ async fn own_bundle_failures() {
 
     let before = sb.stats();
     assert_refused_locally(c.add_package(&AddPackageRequest::default()).await, "name", &sb, &before);
-    assert_refused_locally(c.add_package(&AddPackageRequest { mcc_list: vec![], ..base() }).await, "mccList", &sb, &before);
+    assert_refused_locally(
+        c.add_package(&AddPackageRequest { mcc_list: vec![], ..base() }).await,
+        "mccList",
+        &sb,
+        &before,
+    );
     let zero = AddPackageRequest { keep_period: "0".into(), ..base() };
     assert_refused_locally(c.add_package(&zero).await, "keepPeriod", &sb, &before);
     let bad_mcc = AddPackageRequest { mcc_list: vec!["454".into(), "45".into()], ..base() };

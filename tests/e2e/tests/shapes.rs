@@ -155,7 +155,10 @@ async fn numbers_as_strings() {
     sb.fault(Fault::shape(v)).unwrap();
     let shaped = client(&sb).create_order(&buy("n2")).await.unwrap();
     sb.clear_faults();
-    assert_eq!((shaped.total(), shaped.unit_price(), shaped.quantity), (plain.total(), plain.unit_price(), plain.quantity));
+    assert_eq!(
+        (shaped.total(), shaped.unit_price(), shaped.quantity),
+        (plain.total(), plain.unit_price(), plain.quantity)
+    );
 }
 
 #[tokio::test]
@@ -173,12 +176,14 @@ async fn lone_object() {
         .query_sim_info(&QuerySimInfoRequest::new(vec![SimQuery::by_iccid(demo::ICCID_ESIM)])))
     .unwrap();
     assert_eq!(sims.himsis.len(), 1);
-    let macau =
-        same_under!(sb, v, |c| c.query_carriers(&QueryCarriersRequest::new(Language::English).with_mcc("455"))).unwrap();
+    let macau = same_under!(sb, v, |c| c.query_carriers(&QueryCarriersRequest::new(Language::English).with_mcc("455")))
+        .unwrap();
     assert_eq!(macau.state_list.len(), 1);
-    let mut one = QueryDataBundlesRequest::default();
-    one.data_bundle_id = Some(demo::BUNDLE_HK_DAILY.into());
-    one.currency = vec!["USD".into()];
+    let one = QueryDataBundlesRequest {
+        data_bundle_id: Some(demo::BUNDLE_HK_DAILY.into()),
+        currency: vec!["USD".into()],
+        ..Default::default()
+    };
     let cat = same_under!(sb, v, |c| c.query_data_bundles(&one)).unwrap();
     assert_eq!((cat.data_bundles.len(), cat.data_bundles[0].price_info.len()), (1, 1));
     let child = expired_child(&sb).await;
