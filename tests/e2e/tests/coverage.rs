@@ -86,3 +86,36 @@ async fn every_operation_succeeds_once_through_its_typed_method() {
     assert_eq!(stats.total_calls, 23);
     assert_eq!(sb.state().deposit.amount_cents, 100_000, "the one order was refunded");
 }
+
+#[tokio::test]
+async fn the_by_name_json_entry_point_takes_the_same_typed_path() {
+    let sb = sandbox().await;
+    let c = client(&sb);
+    let cat = c.call_json("query-data-bundles", serde_json::json!({"cooperationMode": "1", "mcc": "455"})).await;
+    let cat = cat.unwrap();
+    let ids: Vec<&str> = cat["dataBundles"].as_array().unwrap().iter().map(|b| b["id"].as_str().unwrap()).collect();
+    assert!(ids.contains(&demo::BUNDLE_HK_MO_5GB) && !ids.contains(&demo::BUNDLE_HK_DAILY), "{ids:?}");
+    let body = serde_json::json!({
+        "thirdOrderId": "json-1", "is_Refuel": "1", "dataBundleId": demo::BUNDLE_HK_DAILY,
+        "quantity": 1, "ICCID": demo::ICCID_ESIM, "transactionCode": "json-tx-1",
+    });
+    let o = c.call_json("createOrder", body.clone()).await.unwrap();
+    assert_eq!((o["totalAmount"].as_i64(), o["currency"].as_str()), (Some(500), Some("USD")));
+    assert_eq!(c.call_json("create_order", body).await.unwrap_err().code(), Some("1000162"));
+
+    let before = sb.stats();
+    let no_card = serde_json::json!({"thirdOrderId": "json-2", "is_Refuel": "1", "dataBundleId": "D1", "quantity": 1});
+    assert_refused_locally(c.call_json("create-order", no_card).await, "ICCID", &sb, &before);
+    assert_refused_locally(c.call_json("buy_everything", serde_json::json!({})).await, "operation", &sb, &before);
+}
+
+#[tokio::test]
+async fn a_client_configured_from_the_sandbox_env_lines() {
+    let sb = sandbox().await;
+    let env: Vec<(String, String)> =
+        sb.env_lines().lines().filter_map(|l| l.split_once('=').map(|(k, v)| (k.to_owned(), v.to_owned()))).collect();
+    let config = Config::from_lookup(|k| env.iter().find(|(name, _)| name == k).map(|(_, v)| v.clone())).unwrap();
+    assert!(!format!("{config:?}").contains(DEMO_APP_SECRET));
+    let c = Client::new(config).unwrap();
+    assert_eq!(c.query_upcc_templates(&QueryUpccTemplatesRequest::new()).await.unwrap().upcc_template.len(), 5);
+}

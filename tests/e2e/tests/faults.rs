@@ -287,3 +287,64 @@ async fn skew_within_the_wsse_window_needs_no_correction() {
     assert_eq!(c.clock_skew_ms(), 0);
     assert_eq!(sb.stats().calls_of("get_access_token"), 1);
 }
+
+#[tokio::test]
+async fn a_skew_that_appears_or_goes_mid_session_is_measured_again() {
+    let sb = sandbox().await;
+    let c = client(&sb);
+    ping(&c).await.unwrap();
+    assert_eq!(c.clock_skew_ms(), 0);
+
+    // The platform's clock jumps ahead while a token is cached.
+    sb.fault(Fault::clock_skew(1800)).unwrap();
+    assert_eq!(ping(&c).await.unwrap(), 5);
+    assert!((c.clock_skew_ms() - 1_800_000).abs() <= 1500, "{}", c.clock_skew_ms());
+
+    // And back: the stale correction is refused once, measured again, and the call succeeds.
+    sb.clear_faults();
+    assert_eq!(ping(&c).await.unwrap(), 5);
+    assert!(c.clock_skew_ms().abs() <= 1500, "{}", c.clock_skew_ms());
+}
+
+#[tokio::test]
+async fn an_order_refused_at_authentication_is_resent_once_and_bought_once() {
+    let sb = sandbox().await;
+    let c = client(&sb);
+    ping(&c).await.unwrap();
+
+    // An expired token (1000008) and a skewed clock (1000004) are refused before the order
+    // is looked at, so resending it is safe: it is bought exactly once.
+    sb.expire_tokens();
+    c.create_order(&order("f-auth1", "tx-auth1")).await.unwrap();
+    assert_eq!(sb.stats().calls_of(ORDER), 2);
+    sb.fault(Fault::clock_skew(-900)).unwrap();
+    c.create_order(&order("f-auth2", "tx-auth2")).await.unwrap();
+    assert_eq!(sb.stats().calls_of(ORDER), 4);
+    assert_eq!((orders_named(&sb, "f-auth1"), orders_named(&sb, "f-auth2")), (1, 1));
+    assert_eq!(sb.state().deposit.amount_cents, DEPOSIT - 1000);
+}
+
+#[tokio::test]
+async fn a_retry_after_beyond_the_deadline_fails_at_once() {
+    let sb = sandbox().await;
+    let c = client_with(&sb, |cfg| cfg.total_timeout_ms = 3000);
+    ping(&c).await.unwrap();
+    sb.fault(Fault::too_many_requests(30).on(PING).times(1)).unwrap();
+    let t = Instant::now();
+    let e = ping(&c).await.unwrap_err();
+    assert!(matches!(e, Error::HttpStatus { status: 429, retry_after_ms: Some(30_000), .. }), "{e:?}");
+    assert!(t.elapsed() < Duration::from_millis(1000), "no pointless wait ({:?})", t.elapsed());
+    assert_eq!(sb.stats().calls_of(PING), 2);
+}
+
+#[tokio::test]
+async fn a_stopped_platform_is_a_transient_transport_error() {
+    let sb = sandbox().await;
+    let c = client(&sb);
+    ping(&c).await.unwrap();
+    sb.shutdown().await;
+    let e = ping(&c).await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Transport, "{e:?}");
+    assert_eq!(e.category(), Category::Transient);
+    assert!(e.retryable());
+}

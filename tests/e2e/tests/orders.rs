@@ -312,4 +312,10 @@ async fn the_expired_and_active_demo_subscriptions_read_back_typed() {
     assert_eq!(expired.user_data_bundles[0].status, Some(SubscriptionStatus::Expired));
     let filter = subs_of(demo::ICCID_EXPIRED).with_status(SubscriptionFilter::Expired);
     assert_eq!(c.query_subscribed_bundles(&filter).await.unwrap().user_data_bundles.len(), 1);
+
+    // The country filter keeps bundles that cover it.
+    let macau = QuerySubscribedBundlesRequest { mcc: Some("455".into()), ..subs_of(demo::ICCID_ACTIVE) };
+    assert_eq!(c.query_subscribed_bundles(&macau).await.unwrap().user_data_bundles.len(), 1);
+    let japan = QuerySubscribedBundlesRequest { mcc: Some("440".into()), ..subs_of(demo::ICCID_ACTIVE) };
+    assert!(c.query_subscribed_bundles(&japan).await.unwrap().user_data_bundles.is_empty());
 }
