@@ -175,3 +175,18 @@ async fn clients_sharing_a_token_store_share_the_token() {
     assert_eq!(sb.stats().token_issues, 1);
     assert_eq!((a.token_requests(), b.token_requests()), (1, 0));
 }
+
+#[tokio::test]
+async fn a_token_answer_without_a_token_is_an_auth_error() {
+    let sb = sandbox().await;
+    let c = client(&sb);
+    // A success code and nothing else.
+    sb.fault(Fault::return_code("0000000").on("get_access_token").times(1)).unwrap();
+    let e = ping(&c).await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Auth, "{e:?}");
+    assert_eq!(e.category(), Category::Auth);
+    assert!(e.to_string().contains("accessToken"), "{e}");
+    assert_eq!(sb.stats().calls_of(PING), 0, "no call without a token");
+    // The next call gets a real one.
+    assert_eq!(ping(&c).await.unwrap(), 5);
+}

@@ -348,3 +348,33 @@ async fn a_stopped_platform_is_a_transient_transport_error() {
     assert_eq!(e.category(), Category::Transient);
     assert!(e.retryable());
 }
+
+#[tokio::test]
+async fn every_retry_is_signed_afresh() {
+    // Faults in the `after` phase strike once the sandbox has checked the WSSE headers and
+    // remembered the nonce, so a retry that reused them would be refused with 1000003.
+    let sb = sandbox().await;
+    let c = client(&sb);
+    ping(&c).await.unwrap();
+    sb.fault(Fault::http_status(503).on(PING).after().times(1)).unwrap();
+    assert_eq!(ping(&c).await.unwrap(), 5);
+    sb.fault(Fault::return_code("9000004").on(PING).after().times(1)).unwrap();
+    assert_eq!(ping(&c).await.unwrap(), 5);
+    sb.fault(Fault::drop_connection().on(PING).after().times(1)).unwrap();
+    assert_eq!(ping(&c).await.unwrap(), 5);
+    assert_eq!(sb.stats().calls_of(PING), 1 + 2 * 3);
+}
+
+#[tokio::test]
+async fn a_token_refused_again_after_the_refresh_is_surfaced() {
+    for code in ["1000008", "1000009"] {
+        let sb = sandbox().await;
+        let c = client(&sb);
+        sb.fault(Fault::return_code(code).on(PING)).unwrap();
+        let e = assert_code(ping(&c).await, code, ErrorKind::Auth);
+        assert!(!e.retryable());
+        let stats = sb.stats();
+        assert_eq!(stats.calls_of(PING), 2, "{code}: refresh once, retry once");
+        assert_eq!(stats.token_issues, 2, "{code}");
+    }
+}
