@@ -142,6 +142,8 @@ struct TokenRec {
 pub struct Tokens {
     map: HashMap<String, TokenRec>,
     key: [u8; 32],
+    /// Tokens issued so far: signed into each token so that no two are equal.
+    serial: u64,
 }
 
 /// How a token check failed.
@@ -156,18 +158,22 @@ pub enum TokenError {
 impl Tokens {
     /// A store signing with `key`.
     pub fn new(key: [u8; 32]) -> Self {
-        Self { map: HashMap::new(), key }
+        Self { map: HashMap::new(), key, serial: 0 }
     }
 
     /// Issues a JWT-shaped token (`{"typ":"JWT","alg":"HS512"}`, payload
     /// `{"role":106,"userid":…,"iat":…}`, no `exp`: expiry is kept here) valid until
-    /// `now + ttl`.
+    /// `now + ttl`. The signature also covers a per-issue serial, so two tokens issued in
+    /// the same second differ: a new token never shares its text with, and so never revives,
+    /// one that was expired.
     pub fn issue(&mut self, channel: ChannelId, user_id: &str, now: i64, ttl: i64) -> (String, i64) {
         let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
         let header = b64.encode(br#"{"typ":"JWT","alg":"HS512"}"#);
         let payload = b64.encode(format!(r#"{{"role":106,"userid":"{user_id}","iat":{now}}}"#));
+        self.serial += 1;
         let mut h = Sha512::new();
         h.update(self.key);
+        h.update(self.serial.to_be_bytes());
         h.update(header.as_bytes());
         h.update(b".");
         h.update(payload.as_bytes());
@@ -232,5 +238,17 @@ mod tests {
         assert_eq!(t.check("x", 0, 1000), Err(TokenError::Invalid));
         t.expire_all(1200);
         assert_eq!(t.check(&tok, 0, 1200), Err(TokenError::Expired));
+    }
+
+    #[test]
+    fn a_token_issued_in_the_same_second_is_new_and_leaves_expired_ones_expired() {
+        let mut t = Tokens::new([7; 32]);
+        let (old, _) = t.issue(0, "abc", 1000, 600);
+        t.expire_all(1000);
+        let (new, _) = t.issue(0, "abc", 1000, 600);
+        assert_ne!(new, old);
+        assert_eq!(new.split('.').take(2).collect::<Vec<_>>(), old.split('.').take(2).collect::<Vec<_>>());
+        assert_eq!(t.check(&new, 0, 1000), Ok(()));
+        assert_eq!(t.check(&old, 0, 1000), Err(TokenError::Expired), "the expired token stays expired");
     }
 }

@@ -1,5 +1,5 @@
 //! The deterministic demo dataset: two channels, 20 cards, 13 bundles, add-ons, UPCC
-//! templates, apps and 24 countries. Timestamps of history (orders, activations) are relative
+//! templates, apps and 21 countries. Timestamps of history (orders, activations) are relative
 //! to the business clock at build time; everything else is fixed. [`demo`] names the cards
 //! and bundles that tests and demos rely on.
 
