@@ -31,12 +31,7 @@ pub struct QueryHimsiStateRequest {
     )]
     pub iccid: Option<String>,
     /// `ext`: extension parameters.
-    #[serde(
-        rename = "ext",
-        default,
-        skip_serializing_if = "std::collections::BTreeMap::is_empty",
-        deserialize_with = "crate::lenient::string_map"
-    )]
+    #[serde(rename = "ext", default, skip_serializing_if = "Ext::is_empty")]
     pub ext: Ext,
 }
 
@@ -94,12 +89,7 @@ pub struct QueryHimsiStateResponse {
     )]
     pub mobile_country_code: Option<String>,
     /// `ext`: extension fields.
-    #[serde(
-        rename = "ext",
-        default,
-        deserialize_with = "crate::lenient::string_map",
-        skip_serializing_if = "std::collections::BTreeMap::is_empty"
-    )]
+    #[serde(rename = "ext", default, skip_serializing_if = "Ext::is_empty")]
     pub ext: Ext,
     /// Fields the spec does not list.
     #[serde(flatten)]
@@ -277,12 +267,7 @@ pub struct QuerySimInfoResponse {
     #[serde(rename = "himsis", default, deserialize_with = "crate::lenient::vec")]
     pub himsis: Vec<HImsi>,
     /// `ext`: extension fields.
-    #[serde(
-        rename = "ext",
-        default,
-        deserialize_with = "crate::lenient::string_map",
-        skip_serializing_if = "std::collections::BTreeMap::is_empty"
-    )]
+    #[serde(rename = "ext", default, skip_serializing_if = "Ext::is_empty")]
     pub ext: Ext,
     /// Fields the spec does not list.
     #[serde(flatten)]
@@ -391,12 +376,7 @@ pub struct HImsi {
     )]
     pub real_rules: Vec<RealRule>,
     /// `ext`: extension fields.
-    #[serde(
-        rename = "ext",
-        default,
-        deserialize_with = "crate::lenient::string_map",
-        skip_serializing_if = "std::collections::BTreeMap::is_empty"
-    )]
+    #[serde(rename = "ext", default, skip_serializing_if = "Ext::is_empty")]
     pub ext: Ext,
     /// Fields the spec does not list.
     #[serde(flatten)]

@@ -32,12 +32,7 @@ pub struct QueryCarriersRequest {
     )]
     pub continent: Option<String>,
     /// `ext`: extension properties.
-    #[serde(
-        rename = "ext",
-        default,
-        deserialize_with = "crate::lenient::string_map",
-        skip_serializing_if = "std::collections::BTreeMap::is_empty"
-    )]
+    #[serde(rename = "ext", default, skip_serializing_if = "Ext::is_empty")]
     pub ext: Ext,
 }
 
@@ -87,12 +82,7 @@ pub struct QueryCarriersResponse {
     #[serde(rename = "stateList", default, deserialize_with = "crate::lenient::vec")]
     pub state_list: Vec<Carrier>,
     /// `ext`: extension properties.
-    #[serde(
-        rename = "ext",
-        default,
-        deserialize_with = "crate::lenient::string_map",
-        skip_serializing_if = "std::collections::BTreeMap::is_empty"
-    )]
+    #[serde(rename = "ext", default, skip_serializing_if = "Ext::is_empty")]
     pub ext: Ext,
     /// Fields the spec does not list.
     #[serde(flatten)]

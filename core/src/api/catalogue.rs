@@ -156,12 +156,7 @@ pub struct QueryDataBundlesRequest {
     #[serde(rename = "cooperationMode")]
     pub cooperation_mode: CooperationMode,
     /// `ext`: extension parameters (control only, not stored by CMI).
-    #[serde(
-        rename = "ext",
-        default,
-        skip_serializing_if = "std::collections::BTreeMap::is_empty",
-        deserialize_with = "crate::lenient::string_map"
-    )]
+    #[serde(rename = "ext", default, skip_serializing_if = "Ext::is_empty")]
     pub ext: Ext,
 }
 
@@ -237,12 +232,7 @@ pub struct QueryDataBundlesResponse {
     #[serde(rename = "dataBundles", default, deserialize_with = "crate::lenient::vec")]
     pub data_bundles: Vec<DataBundle>,
     /// `ext`: extension fields.
-    #[serde(
-        rename = "ext",
-        default,
-        deserialize_with = "crate::lenient::string_map",
-        skip_serializing_if = "std::collections::BTreeMap::is_empty"
-    )]
+    #[serde(rename = "ext", default, skip_serializing_if = "Ext::is_empty")]
     pub ext: Ext,
     /// Fields the spec does not list.
     #[serde(flatten)]
@@ -381,12 +371,7 @@ pub struct DataBundle {
     pub original_price_info: Vec<PriceInfo>,
     /// `ext`: extension fields; the documented keys have typed accessors
     /// ([`DataBundle::is_promotional`], [`DataBundle::deduction_model`], ...).
-    #[serde(
-        rename = "ext",
-        default,
-        deserialize_with = "crate::lenient::string_map",
-        skip_serializing_if = "std::collections::BTreeMap::is_empty"
-    )]
+    #[serde(rename = "ext", default, skip_serializing_if = "Ext::is_empty")]
     pub ext: Ext,
     /// Fields the spec does not list (the documented `ext` keys land here when the platform
     /// sends them at the top level; the accessors look in both places).

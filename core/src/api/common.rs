@@ -6,8 +6,54 @@ use std::collections::BTreeMap;
 /// Unknown top-level or nested fields, kept as received (sdk-rules 10).
 pub type Extra = BTreeMap<String, serde_json::Value>;
 
-/// `ext`: extension properties, string to string.
-pub type Ext = BTreeMap<String, String>;
+/// `ext`: extension properties, string to string. The outermost `ext` of a request is a
+/// control parameter CMI does not persist (spec §1.3). Decodes leniently: `null`, `""` or a
+/// missing node is empty, and non-string values are kept as their JSON text.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[serde(transparent)]
+pub struct Ext(pub BTreeMap<String, String>);
+
+impl<'de> Deserialize<'de> for Ext {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::string_map(d).map(Ext)
+    }
+}
+
+impl Ext {
+    /// No properties.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Whether there are no extension properties (the node is then left out when encoding).
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The value of one property.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.0.get(key).map(String::as_str)
+    }
+}
+
+impl std::ops::Deref for Ext {
+    type Target = BTreeMap<String, String>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Ext {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0
+    }
+}
+
+impl From<BTreeMap<String, String>> for Ext {
+    fn from(map: BTreeMap<String, String>) -> Self {
+        Self(map)
+    }
+}
 
 /// `LangInfo`: the language of a text.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

@@ -44,12 +44,7 @@ pub struct ActivateDataBundleRequest {
     #[serde(rename = "mcc", deserialize_with = "crate::lenient::string")]
     pub mcc: String,
     /// `ext`: extension parameters.
-    #[serde(
-        rename = "ext",
-        default,
-        skip_serializing_if = "std::collections::BTreeMap::is_empty",
-        deserialize_with = "crate::lenient::string_map"
-    )]
+    #[serde(rename = "ext", default, skip_serializing_if = "Ext::is_empty")]
     pub ext: Ext,
 }
 
@@ -115,12 +110,7 @@ impl Operation for ActivateDataBundleRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ActivateDataBundleResponse {
     /// `ext`: extension fields.
-    #[serde(
-        rename = "ext",
-        default,
-        deserialize_with = "crate::lenient::string_map",
-        skip_serializing_if = "std::collections::BTreeMap::is_empty"
-    )]
+    #[serde(rename = "ext", default, skip_serializing_if = "Ext::is_empty")]
     pub ext: Ext,
     /// Fields the spec does not list.
     #[serde(flatten)]
@@ -228,12 +218,7 @@ pub struct EndPackageResponse {
     )]
     pub error_list: Vec<Parameter>,
     /// `ext`: extension fields.
-    #[serde(
-        rename = "ext",
-        default,
-        deserialize_with = "crate::lenient::string_map",
-        skip_serializing_if = "std::collections::BTreeMap::is_empty"
-    )]
+    #[serde(rename = "ext", default, skip_serializing_if = "Ext::is_empty")]
     pub ext: Ext,
     /// Fields the spec does not list.
     #[serde(flatten)]

@@ -341,7 +341,7 @@ struct RawCreateOrderResponse {
     price: Option<i64>,
     #[serde(rename = "currency", default, deserialize_with = "crate::lenient::opt_string")]
     currency: Option<String>,
-    #[serde(rename = "ext", default, deserialize_with = "crate::lenient::string_map")]
+    #[serde(rename = "ext", default)]
     ext: Ext,
     #[serde(flatten)]
     extra: Extra,
@@ -437,12 +437,7 @@ impl Operation for UnsubscribeOrderRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct UnsubscribeOrderResponse {
     /// `ext`: extension fields (none documented).
-    #[serde(
-        rename = "ext",
-        default,
-        deserialize_with = "crate::lenient::string_map",
-        skip_serializing_if = "std::collections::BTreeMap::is_empty"
-    )]
+    #[serde(rename = "ext", default, skip_serializing_if = "Ext::is_empty")]
     pub ext: Ext,
     /// Fields the spec does not list.
     #[serde(flatten)]

@@ -95,12 +95,7 @@ pub struct QuerySubscribedBundlesRequest {
     )]
     pub mcc: Option<String>,
     /// `ext`: extension parameters.
-    #[serde(
-        rename = "ext",
-        default,
-        skip_serializing_if = "std::collections::BTreeMap::is_empty",
-        deserialize_with = "crate::lenient::string_map"
-    )]
+    #[serde(rename = "ext", default, skip_serializing_if = "Ext::is_empty")]
     pub ext: Ext,
 }
 
@@ -187,12 +182,7 @@ pub struct QuerySubscribedBundlesResponse {
     #[serde(rename = "userDataBundles", default, deserialize_with = "crate::lenient::vec")]
     pub user_data_bundles: Vec<UserDataBundle>,
     /// `ext`: extension fields.
-    #[serde(
-        rename = "ext",
-        default,
-        deserialize_with = "crate::lenient::string_map",
-        skip_serializing_if = "std::collections::BTreeMap::is_empty"
-    )]
+    #[serde(rename = "ext", default, skip_serializing_if = "Ext::is_empty")]
     pub ext: Ext,
     /// Fields the spec does not list.
     #[serde(flatten)]

@@ -70,12 +70,7 @@ pub struct QueryQuotaRequest {
     )]
     pub third_order_id: Option<String>,
     /// `ext`: extension properties (one client sends `{"todayFlow":"2"}`, meaning undocumented).
-    #[serde(
-        rename = "ext",
-        default,
-        deserialize_with = "crate::lenient::string_map",
-        skip_serializing_if = "std::collections::BTreeMap::is_empty"
-    )]
+    #[serde(rename = "ext", default, skip_serializing_if = "Ext::is_empty")]
     pub ext: Ext,
 }
 
@@ -178,7 +173,7 @@ struct RawQueryQuotaResponse {
     subscriber_quota: Option<SubscriberQuota>,
     #[serde(rename = "historyQuota", default, deserialize_with = "crate::lenient::vec")]
     history_quota: Vec<HistoryQuota>,
-    #[serde(rename = "ext", default, deserialize_with = "crate::lenient::string_map")]
+    #[serde(rename = "ext", default)]
     ext: Ext,
     #[serde(flatten)]
     extra: Extra,
@@ -261,12 +256,7 @@ pub struct QuotaRes {
     #[serde(rename = "historyQuota", default, deserialize_with = "crate::lenient::vec")]
     pub history_quota: Vec<HistoryQuota>,
     /// `ext`: extension properties.
-    #[serde(
-        rename = "ext",
-        default,
-        deserialize_with = "crate::lenient::string_map",
-        skip_serializing_if = "std::collections::BTreeMap::is_empty"
-    )]
+    #[serde(rename = "ext", default, skip_serializing_if = "Ext::is_empty")]
     pub ext: Ext,
     /// Fields the spec does not list.
     #[serde(flatten)]
@@ -498,12 +488,7 @@ pub struct QueryUsageTrajectoriesResponse {
     #[serde(rename = "trajectoriesList", default, deserialize_with = "crate::lenient::vec")]
     pub trajectories_list: Vec<Trajectory>,
     /// `ext`: extension properties.
-    #[serde(
-        rename = "ext",
-        default,
-        deserialize_with = "crate::lenient::string_map",
-        skip_serializing_if = "std::collections::BTreeMap::is_empty"
-    )]
+    #[serde(rename = "ext", default, skip_serializing_if = "Ext::is_empty")]
     pub ext: Ext,
     /// Fields the spec does not list.
     #[serde(flatten)]
@@ -575,7 +560,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(top.quota_list.len(), 1);
-        assert_eq!(top.quota_list[0].ext.get("a").map(String::as_str), Some("b"));
+        assert_eq!(top.quota_list[0].ext.get("a"), Some("b"));
         assert!(top.ext.is_empty());
         let listed: QueryQuotaResponse = serde_json::from_value(serde_json::to_value(&top).unwrap()).unwrap();
         assert_eq!(listed, top);
