@@ -73,6 +73,11 @@ impl Date {
     /// Reads `YYYYMMDD` or `YYYY-MM-DD`.
     pub fn parse(text: &str) -> Option<Self> {
         let t = text.trim();
+        // Every accepted form is ASCII; checking first keeps the byte slicing below on
+        // character boundaries (`"2\u{FFFD}\u{FFFD}2"` is 8 bytes and would panic).
+        if !t.is_ascii() {
+            return None;
+        }
         let (y, m, d) = match t.len() {
             8 => (&t[0..4], &t[4..6], &t[6..8]),
             10 if t.as_bytes()[4] == b'-' && t.as_bytes()[7] == b'-' => (&t[0..4], &t[5..7], &t[8..10]),
@@ -162,6 +167,10 @@ impl DateTime {
     /// epoch seconds.
     pub fn parse(text: &str) -> Option<Self> {
         let t = text.trim();
+        // As in `Date::parse`: every form is ASCII, and the slicing below assumes it.
+        if !t.is_ascii() {
+            return None;
+        }
         let b = t.as_bytes();
         match b.len() {
             14 if b.iter().all(u8::is_ascii_digit) => Self::new(
@@ -285,6 +294,18 @@ mod tests {
         assert_eq!(DateTime::parse("2024-03-07 07:24:57+08:00"), None);
         assert_eq!(Date::parse("2024-02-29").unwrap().to_compact(), "20240229");
         assert_eq!(Date::parse("20230229"), None);
+    }
+
+    #[test]
+    fn non_ascii_text_is_refused_not_sliced() {
+        // Found by fuzz/datetime: multi-byte characters put the fixed slice offsets inside a
+        // character, which panicked instead of refusing the text.
+        assert_eq!(Date::parse("2\u{FFFD}\u{FFFD}2"), None);
+        assert_eq!(DateTime::parse("2\u{FFFD}\u{FFFD}2"), None);
+        assert_eq!(Date::parse("202é0101"), None);
+        assert_eq!(DateTime::parse("2024-01-01 00:00:0é"), None);
+        assert_eq!(DateTime::parse("2024-01-01T00:00:00Zé"), None);
+        assert_eq!(DateTime::parse("２０２４０１０１"), None);
     }
 
     #[test]
