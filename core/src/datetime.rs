@@ -268,10 +268,16 @@ pub fn ser_opt_dashed<S: Serializer>(v: &Option<DateTime>, s: S) -> Result<S::Ok
     }
 }
 
-/// `serialize_with` for `Option<DateTime>` fields whose wire form is epoch seconds as a string.
+/// `serialize_with` for `Option<DateTime>` fields whose wire form is 10-digit epoch seconds as
+/// a string. The count is zero-padded to 10 digits, the form [`DateTime::parse`] reads (a
+/// 9-digit count, before 2001-09-09, would not read back); a time with no 10-digit count
+/// (before 1970) is written as `YYYYMMDDHHMMSS`, which reads back as well.
 pub fn ser_opt_epoch<S: Serializer>(v: &Option<DateTime>, s: S) -> Result<S::Ok, S::Error> {
     match v {
-        Some(v) => s.collect_str(&v.unix_seconds()),
+        Some(v) => match v.unix_seconds() {
+            secs @ 0..=9_999_999_999 => s.collect_str(&format_args!("{secs:010}")),
+            _ => s.serialize_str(&v.to_compact()),
+        },
         None => s.serialize_none(),
     }
 }

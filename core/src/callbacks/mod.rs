@@ -281,6 +281,27 @@ mod tests {
     }
 
     #[test]
+    fn esim_times_before_2001_read_back_after_re_encoding() {
+        // Found by fuzz/callbacks: `timeStamp` was re-encoded as the bare count ("854856400",
+        // 9 digits), which the parser does not read as a time, so a stored event read back
+        // without its time and with another dedupe key.
+        for (wire, again) in [
+            ("0854856400", "0854856400"),
+            ("19970202040640", "0854856400"),
+            ("19700101000000", "0000000000"),
+            ("19691231235959", "19691231235959"),
+        ] {
+            let body = format!(r#"{{"header":{{}},"timeStamp":"{wire}"}}"#);
+            let parsed = parse_notification(&[], body.as_bytes()).unwrap();
+            let value = parsed.notification().to_value();
+            assert_eq!(value["timeStamp"], again, "{wire}");
+            let back = parse_notification(&[], &serde_json::to_vec(&value).unwrap()).unwrap();
+            assert_eq!(back, parsed, "{wire}");
+            assert_eq!(back.dedupe_key(), parsed.dedupe_key(), "{wire}");
+        }
+    }
+
+    #[test]
     fn esim_state_follows_successful_steps_only() {
         let p = parse_notification(
             &[],
