@@ -202,11 +202,16 @@ fn check_date_time(t: DateTime) {
         assert_eq!(DateTime::parse(&form), Some(t), "{t:?} via {form:?}");
     }
     assert_eq!(DateTime::from_unix(t.unix_seconds()), t, "{t:?} via Unix seconds");
+    // The 10-digit epoch form (3.2.17 `timeStamp`, as `datetime::ser_opt_epoch` writes it).
+    let secs = t.unix_seconds();
+    if (0..=9_999_999_999).contains(&secs) {
+        assert_eq!(DateTime::parse(&format!("{secs:010}")), Some(t), "{t:?} via epoch seconds {secs:010}");
+    }
 }
 
 /// `datetime`: the input as text (invalid UTF-8 replaced) parsed by `DateTime::parse` and
-/// `Date::parse`; whatever they accept is a real value whose every output form parses back to
-/// it. The first eight bytes, read as seconds in years 1-9999, also drive `from_unix`.
+/// `Date::parse`; whatever they accept is a real value whose every output form (10-digit epoch
+/// seconds included) parses back to it. The first eight bytes, read as seconds in years 1-9999, also drive `from_unix`.
 pub fn datetime(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     if let Some(t) = DateTime::parse(&text) {
