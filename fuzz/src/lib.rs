@@ -211,7 +211,8 @@ fn check_date_time(t: DateTime) {
 
 /// `datetime`: the input as text (invalid UTF-8 replaced) parsed by `DateTime::parse` and
 /// `Date::parse`; whatever they accept is a real value whose every output form (10-digit epoch
-/// seconds included) parses back to it. The first eight bytes, read as seconds in years 1-9999, also drive `from_unix`.
+/// seconds included) parses back to it. The first eight bytes, read as seconds in years
+/// 1-9999, also drive `from_unix`.
 pub fn datetime(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     if let Some(t) = DateTime::parse(&text) {
