@@ -182,7 +182,8 @@ impl DateTime {
                 digits(&t[12..14])? as u8,
             ),
             8 => Date::parse(t).map(|date| Self { date, hour: 0, minute: 0, second: 0 }),
-            10 if b.iter().all(u8::is_ascii_digit) => Some(Self::from_unix(digits(t)? as i64)),
+            // Ten digits always fit an i64 (`digits` is u32 and would refuse counts after 2106).
+            10 if b.iter().all(u8::is_ascii_digit) => Some(Self::from_unix(t.parse::<i64>().ok()?)),
             n if n >= 19
                 && b[4] == b'-'
                 && b[7] == b'-'
@@ -312,6 +313,16 @@ mod tests {
         assert_eq!(DateTime::parse("2024-01-01 00:00:0é"), None);
         assert_eq!(DateTime::parse("2024-01-01T00:00:00Zé"), None);
         assert_eq!(DateTime::parse("２０２４０１０１"), None);
+    }
+
+    #[test]
+    fn every_ten_digit_epoch_count_reads() {
+        // Found by fuzz/datetime: counts above u32::MAX (after 2106-02-07T06:28:15Z) were read
+        // as u32 and refused, so such a time written as epoch seconds did not read back.
+        assert_eq!(DateTime::parse("4294967295").unwrap().to_compact(), "21060207062815");
+        assert_eq!(DateTime::parse("4294967296").unwrap().to_compact(), "21060207062816");
+        assert_eq!(DateTime::parse("7330953600").unwrap().to_compact(), "22020424000000");
+        assert_eq!(DateTime::parse("9999999999").unwrap().to_compact(), "22861120174639");
     }
 
     #[test]
