@@ -21,13 +21,19 @@ const SECRETS: [&str; 2] = ["fuzz-app-secret-0123", "fuzz-access-token-4567"];
 
 // ---- decode_responses ------------------------------------------------------------------------
 
-/// Decodes one answer of `Op`: must not panic; a success re-encodes (what `call_json` does);
-/// an error carries no secret in the platform's description (sdk-rules 18).
+/// Decodes one answer of `Op`: must not panic; a success re-encodes (what `call_json` does)
+/// into a form the response type reads again; an error carries no secret in the platform's
+/// description (sdk-rules 18).
 fn decode_one<Op: Operation>(body: &[u8]) {
     match envelope::decode::<Op>(body, &SECRETS) {
         Ok(answer) => {
             let _ = format!("{answer:?}");
-            serde_json::to_value(&answer).expect("a decoded answer re-encodes");
+            // `call_json` hands this re-encoded form to the CLI and the bindings' relays; it
+            // must be readable by the same types again.
+            let value = serde_json::to_value(&answer).expect("a decoded answer re-encodes");
+            if let Err(e) = serde_json::from_value::<Op::Response>(value.clone()) {
+                panic!("{}: the re-encoded answer does not decode: {e}; answer {value}", Op::NAME);
+            }
         }
         Err(e) => {
             let _ = (e.kind(), e.category(), e.retryable(), e.code(), e.description(), e.to_string());
