@@ -73,6 +73,11 @@ impl Date {
     /// Reads `YYYYMMDD` or `YYYY-MM-DD`.
     pub fn parse(text: &str) -> Option<Self> {
         let t = text.trim();
+        // Every accepted form is ASCII; checking first keeps the byte slicing below on
+        // character boundaries (`"2\u{FFFD}\u{FFFD}2"` is 8 bytes and would panic).
+        if !t.is_ascii() {
+            return None;
+        }
         let (y, m, d) = match t.len() {
             8 => (&t[0..4], &t[4..6], &t[6..8]),
             10 if t.as_bytes()[4] == b'-' && t.as_bytes()[7] == b'-' => (&t[0..4], &t[5..7], &t[8..10]),
@@ -162,6 +167,10 @@ impl DateTime {
     /// epoch seconds.
     pub fn parse(text: &str) -> Option<Self> {
         let t = text.trim();
+        // As in `Date::parse`: every form is ASCII, and the slicing below assumes it.
+        if !t.is_ascii() {
+            return None;
+        }
         let b = t.as_bytes();
         match b.len() {
             14 if b.iter().all(u8::is_ascii_digit) => Self::new(
@@ -173,7 +182,8 @@ impl DateTime {
                 digits(&t[12..14])? as u8,
             ),
             8 => Date::parse(t).map(|date| Self { date, hour: 0, minute: 0, second: 0 }),
-            10 if b.iter().all(u8::is_ascii_digit) => Some(Self::from_unix(digits(t)? as i64)),
+            // Ten digits always fit an i64 (`digits` is u32 and would refuse counts after 2106).
+            10 if b.iter().all(u8::is_ascii_digit) => Some(Self::from_unix(t.parse::<i64>().ok()?)),
             n if n >= 19
                 && b[4] == b'-'
                 && b[7] == b'-'
@@ -259,10 +269,16 @@ pub fn ser_opt_dashed<S: Serializer>(v: &Option<DateTime>, s: S) -> Result<S::Ok
     }
 }
 
-/// `serialize_with` for `Option<DateTime>` fields whose wire form is epoch seconds as a string.
+/// `serialize_with` for `Option<DateTime>` fields whose wire form is 10-digit epoch seconds as
+/// a string. The count is zero-padded to 10 digits, the form [`DateTime::parse`] reads (a
+/// 9-digit count, before 2001-09-09, would not read back); a time with no 10-digit count
+/// (before 1970) is written as `YYYYMMDDHHMMSS`, which reads back as well.
 pub fn ser_opt_epoch<S: Serializer>(v: &Option<DateTime>, s: S) -> Result<S::Ok, S::Error> {
     match v {
-        Some(v) => s.collect_str(&v.unix_seconds()),
+        Some(v) => match v.unix_seconds() {
+            secs @ 0..=9_999_999_999 => s.collect_str(&format_args!("{secs:010}")),
+            _ => s.serialize_str(&v.to_compact()),
+        },
         None => s.serialize_none(),
     }
 }
@@ -285,6 +301,28 @@ mod tests {
         assert_eq!(DateTime::parse("2024-03-07 07:24:57+08:00"), None);
         assert_eq!(Date::parse("2024-02-29").unwrap().to_compact(), "20240229");
         assert_eq!(Date::parse("20230229"), None);
+    }
+
+    #[test]
+    fn non_ascii_text_is_refused_not_sliced() {
+        // Found by fuzz/datetime: multi-byte characters put the fixed slice offsets inside a
+        // character, which panicked instead of refusing the text.
+        assert_eq!(Date::parse("2\u{FFFD}\u{FFFD}2"), None);
+        assert_eq!(DateTime::parse("2\u{FFFD}\u{FFFD}2"), None);
+        assert_eq!(Date::parse("202é0101"), None);
+        assert_eq!(DateTime::parse("2024-01-01 00:00:0é"), None);
+        assert_eq!(DateTime::parse("2024-01-01T00:00:00Zé"), None);
+        assert_eq!(DateTime::parse("２０２４０１０１"), None);
+    }
+
+    #[test]
+    fn every_ten_digit_epoch_count_reads() {
+        // Found by fuzz/datetime: counts above u32::MAX (after 2106-02-07T06:28:15Z) were read
+        // as u32 and refused, so such a time written as epoch seconds did not read back.
+        assert_eq!(DateTime::parse("4294967295").unwrap().to_compact(), "21060207062815");
+        assert_eq!(DateTime::parse("4294967296").unwrap().to_compact(), "21060207062816");
+        assert_eq!(DateTime::parse("7330953600").unwrap().to_compact(), "22020424000000");
+        assert_eq!(DateTime::parse("9999999999").unwrap().to_compact(), "22861120174639");
     }
 
     #[test]

@@ -298,6 +298,46 @@ mod tests {
     }
 
     #[test]
+    fn esim_times_before_2001_read_back_after_re_encoding() {
+        // Found by fuzz/callbacks: `timeStamp` was re-encoded as the bare count ("854856400",
+        // 9 digits), which the parser does not read as a time, so a stored event read back
+        // without its time and with another dedupe key.
+        for (wire, again) in [
+            ("0854856400", "0854856400"),
+            ("19970202040640", "0854856400"),
+            ("19700101000000", "0000000000"),
+            ("19691231235959", "19691231235959"),
+        ] {
+            let body = format!(r#"{{"header":{{}},"timeStamp":"{wire}"}}"#);
+            let parsed = parse_notification(&[], body.as_bytes()).unwrap();
+            let value = parsed.notification().to_value();
+            assert_eq!(value["timeStamp"], again, "{wire}");
+            let back = parse_notification(&[], &serde_json::to_vec(&value).unwrap()).unwrap();
+            assert_eq!(back, parsed, "{wire}");
+            assert_eq!(back.dedupe_key(), parsed.dedupe_key(), "{wire}");
+        }
+    }
+
+    #[test]
+    fn unknown_bodies_with_inexact_numbers_keep_their_key_when_re_encoded() {
+        // Found by fuzz/callbacks: a number with more digits than an f64 holds is read as the
+        // nearest f64 and re-encoded as its shortest text; serde_json's default float parser
+        // is not correctly rounded, so that text could read back as a neighbouring f64 and the
+        // stored event got another dedupe key.
+        for body in [
+            r#"{"a":89852342022006915265647}"#,
+            r#"{"a":98523420220065265647}"#,
+            r#"{"a":8.985234202200691526564e22,"b":[1.00000000000000011102230246251565404236316680908203125]}"#,
+        ] {
+            let parsed = parse_notification(&[], body.as_bytes()).unwrap();
+            let again =
+                parse_notification(&[], &serde_json::to_vec(&parsed.notification().to_value()).unwrap()).unwrap();
+            assert_eq!(again, parsed, "{body}");
+            assert_eq!(again.dedupe_key(), parsed.dedupe_key(), "{body}");
+        }
+    }
+
+    #[test]
     fn esim_state_follows_successful_steps_only() {
         let p = parse_notification(
             &[],

@@ -1,0 +1,4 @@
+//! `datetime`: see [`cmi_core_fuzz::datetime`] for what it feeds and checks.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| cmi_core_fuzz::datetime(data));
