@@ -62,7 +62,7 @@ pub fn split(operation: &'static str, body: &[u8]) -> Result<(Status, Map<String
 pub fn decode<Op: Operation>(body: &[u8], secrets: &[&str]) -> Result<Op::Response> {
     let (status, payload) = split(Op::NAME, body)?;
     if !status.is_success() {
-        return Err(Error::from_code(Op::NAME, status.code, scrub(&status.description, secrets)));
+        return Err(Error::from_code(Op::NAME, scrub(&status.code, secrets), scrub(&status.description, secrets)));
     }
     serde_json::from_value(Value::Object(payload))
         .map_err(|e| Error::Decode { operation: Op::NAME, message: scrub(&e.to_string(), secrets) })

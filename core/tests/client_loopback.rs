@@ -214,6 +214,11 @@ async fn no_secret_in_debug_or_errors() {
     }
     assert!(printed.contains("1000052"));
 
+    // Even a platform that echoes the token as its code cannot put it into an error.
+    p.script.lock().unwrap().push(Response::json(json!({"code": token_text.clone(), "description": "odd"})));
+    let err = client.call(&probe()).await.unwrap_err();
+    assert!(!format!("{err} {err:?}").contains(token_text.as_str()), "token leaked through the code");
+
     // Transport failures name no secret either.
     let dead = Client::new(Config::new("http://127.0.0.1:9", KEY, SECRET)).unwrap();
     let err = dead.call(&probe()).await.unwrap_err();

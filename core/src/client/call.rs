@@ -279,7 +279,7 @@ impl Client {
             // The platform may explain a 4xx/5xx with a code in the body; that is more useful.
             match envelope::split(Op::NAME, &response.body) {
                 Ok((status, _)) if !status.is_success() => {
-                    Err(Error::from_code(Op::NAME, status.code, scrub(&status.description, &secrets)))
+                    Err(Error::from_code(Op::NAME, scrub(&status.code, &secrets), scrub(&status.description, &secrets)))
                 }
                 _ => Err(Error::HttpStatus { operation: Op::NAME, status: response.status, retry_after_ms }),
             }
