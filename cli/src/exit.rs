@@ -18,8 +18,8 @@ pub const INTERNAL: u8 = 5;
 /// Shown at the end of `cmi --help`.
 pub const HELP: &str = "\
 Configuration: --base-url/--app-key/--app-secret or CMI_BASE_URL, CMI_APP_KEY, CMI_APP_SECRET
-(and CMI_TIMEOUT_MS, CMI_MAX_RETRIES). `eval \"$(cmi sandbox --port 0 | head -3)\"` is not
-possible since the sandbox keeps running; start it in another shell and copy its three lines.
+(and CMI_TIMEOUT_MS, CMI_MAX_RETRIES). To try it locally, run `cmi sandbox` in another shell
+and export the three CMI_* lines it prints first.
 
 Exit codes: 0 success; 1 the platform answered with an error code (code and description on
 stderr); 2 bad input or settings (refused before sending); 3 connection, timeout or HTTP
