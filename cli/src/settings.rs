@@ -1,7 +1,7 @@
 //! Global flags and the client built from them (flags win over `CMI_*` variables).
 
 use clap::{Arg, ArgAction, ArgMatches};
-use cmi_core::{Client, Config, Error, Secret};
+use cmi_core::{Client, Config, Error};
 
 /// The flags every operation accepts.
 pub fn global_args() -> Vec<Arg> {
@@ -49,22 +49,17 @@ fn text(m: &ArgMatches, id: &str) -> Option<String> {
 
 /// The configuration from flags and environment.
 pub fn config(m: &ArgMatches) -> Result<Config, Error> {
-    let need = |id: &str, var: &str| {
-        text(m, id).ok_or_else(|| Error::config(format!("set --{} or {var}", id.replace('_', "-"))))
-    };
-    let mut c = Config::new(
-        need("base_url", "CMI_BASE_URL")?,
-        need("app_key", "CMI_APP_KEY")?,
-        Secret::new(need("app_secret", "CMI_APP_SECRET")?),
-    );
+    // clap has already merged each flag with its CMI_* variable; the core reads them with the
+    // same rules as `Config::from_env`, so the two cannot drift.
+    let mut c = Config::from_lookup(|var| match var {
+        "CMI_BASE_URL" => text(m, "base_url"),
+        "CMI_APP_KEY" => text(m, "app_key"),
+        "CMI_APP_SECRET" => text(m, "app_secret"),
+        "CMI_TIMEOUT_MS" => m.get_one::<u64>("timeout_ms").map(u64::to_string),
+        "CMI_MAX_RETRIES" => m.get_one::<u32>("max_retries").map(u32::to_string),
+        _ => None,
+    })?;
     c.binding = "cli".into();
-    if let Some(t) = m.get_one::<u64>("timeout_ms") {
-        c.attempt_timeout_ms = *t;
-        c.total_timeout_ms = c.total_timeout_ms.max(*t);
-    }
-    if let Some(r) = m.get_one::<u32>("max_retries") {
-        c.max_retries = *r;
-    }
     c.allow_insecure_http = m.get_flag("allow_insecure_http");
     Ok(c)
 }
