@@ -64,13 +64,6 @@ impl fmt::Debug for Hooks {
     }
 }
 
-impl Hooks {
-    /// Whether any hook is set (so redaction work is skipped otherwise).
-    pub fn any(&self) -> bool {
-        self.on_request.is_some() || self.on_response.is_some()
-    }
-}
-
 /// Keys whose values are secrets wherever they appear in a body.
 const SECRET_KEYS: [&str; 1] = ["accessToken"];
 

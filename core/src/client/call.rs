@@ -293,9 +293,7 @@ impl Client {
         if let Some(c) = code {
             span.record("code", c);
         }
-        if inner.hooks.any() {
-            report(Some(response.status), code, &response.body, outcome.as_ref().err());
-        }
+        report(Some(response.status), code, &response.body, outcome.as_ref().err());
         outcome.map_err(fail)
     }
 
