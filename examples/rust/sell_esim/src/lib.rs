@@ -6,6 +6,7 @@
 
 pub mod admin;
 pub mod qr;
+pub mod webhook;
 
 use cmi_core::api::catalogue::{ActivationMode, DataBundle, QueryDataBundlesRequest};
 use cmi_core::api::esim::QueryEsimCardInfoRequest;

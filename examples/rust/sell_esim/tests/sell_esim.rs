@@ -117,3 +117,23 @@ async fn errors_are_explained_with_their_code_and_category() {
     assert!(explain(&e).starts_with("fix field iccid"), "{}", explain(&e));
     sb.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_quick_starts_first_call_lists_the_catalogue() {
+    let sb = Sandbox::builder().start().await.expect("sandbox");
+    let env = sandbox_env(&sb);
+    let out = tokio::task::spawn_blocking(move || {
+        Command::new(env!("CARGO_BIN_EXE_first_call")).envs(env).output().expect("first_call runs")
+    })
+    .await
+    .expect("join");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.starts_with("D2401011200000000001  ") && stdout.contains(" USD\n"), "{stdout}");
+    assert!(stdout.trim_end().ends_with("bundles on sale"), "{stdout}");
+    // Without settings it stops with a configuration error naming the variable.
+    let out = Command::new(env!("CARGO_BIN_EXE_first_call")).env_remove("CMI_BASE_URL").output().expect("runs");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("CMI_BASE_URL is not set"));
+    sb.shutdown().await;
+}
