@@ -2,6 +2,7 @@
 //! simulator (`cmi sandbox`), bulk runs (`cmi bulk`) and a narrated sale (`cmi demo`).
 
 mod bulk;
+mod codes;
 mod demo;
 mod exit;
 mod output;
@@ -41,11 +42,15 @@ fn cli() -> Command {
                 ),
         );
     }
-    cmd.subcommand(sandbox::command()).subcommand(demo::command()).subcommand(bulk::command()).subcommand(
-        Command::new("operations")
-            .about("List every operation with its wire path")
-            .arg(Arg::new("json").long("json").action(ArgAction::SetTrue).help("As JSON")),
-    )
+    cmd.subcommand(sandbox::command())
+        .subcommand(demo::command())
+        .subcommand(bulk::command())
+        .subcommand(codes::command())
+        .subcommand(
+            Command::new("operations")
+                .about("List every operation with its wire path")
+                .arg(Arg::new("json").long("json").action(ArgAction::SetTrue).help("As JSON")),
+        )
 }
 
 fn main() -> ExitCode {
@@ -66,6 +71,7 @@ async fn run(matches: ArgMatches) -> ExitCode {
         Some(("sandbox", m)) => sandbox::run(m).await,
         Some(("demo", m)) => demo::run(m).await,
         Some(("bulk", m)) => bulk::run(&matches, m).await,
+        Some(("codes", m)) => codes::run(m),
         Some(("operations", m)) => list_operations(m.get_flag("json")),
         Some((name, m)) => {
             let client = match settings::client(&matches) {
