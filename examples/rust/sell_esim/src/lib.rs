@@ -9,7 +9,7 @@ pub mod qr;
 pub mod webhook;
 
 use cmi_core::api::catalogue::{ActivationMode, DataBundle, QueryDataBundlesRequest};
-use cmi_core::api::esim::QueryEsimCardInfoRequest;
+use cmi_core::api::esim::{QueryEsimCardInfoRequest, QueryEsimCardInfoResponse};
 use cmi_core::api::lifecycle::ActivateDataBundleRequest;
 use cmi_core::api::orders::CreateOrderRequest;
 use cmi_core::api::usage::QueryQuotaRequest;
@@ -110,6 +110,15 @@ pub async fn cheapest_bundle(client: &Client, mcc: &str, currency: &str) -> Resu
     best.map(|b| (count, b)).ok_or_else(|| Error::validation("mcc", format!("no bundle on sale covers {mcc}")))
 }
 
+/// The eSIM profile of `iccid` and its LPA activation string (what the QR code holds).
+pub async fn activation_string(client: &Client, iccid: &str) -> Result<(QueryEsimCardInfoResponse, String), Error> {
+    // snippet-start: esim
+    let esim = client.query_esim_card_info(&QueryEsimCardInfoRequest::new(iccid)).await?;
+    let lpa = esim.lpa_string()?; // LPA:1$<SM-DP+ address>$<activation code>
+    // snippet-end: esim
+    Ok((esim, lpa))
+}
+
 /// One line about an order's outcome, or the failure.
 fn order_line(outcome: &OrderOutcome, key: &str) -> Result<String, Failure> {
     // snippet-start: order-outcome
@@ -146,10 +155,7 @@ pub async fn sell(client: &Client, admin: Option<&admin::SandboxAdmin>, opts: &O
     let again = client.create_order_once(&order, &opts.checkout).await;
     report.add("repeat", order_line(&again, &opts.checkout)?);
 
-    // snippet-start: esim
-    let esim = client.query_esim_card_info(&QueryEsimCardInfoRequest::new(iccid)).await?;
-    let lpa = esim.lpa_string()?; // LPA:1$<SM-DP+ address>$<activation code>
-    // snippet-end: esim
+    let (esim, lpa) = activation_string(client, iccid).await.map_err(fail("esim"))?;
     let info = esim.card_info.as_ref();
     report.add("activation code", info.map(|i| i.activation_code.clone()).unwrap_or_default());
     report.add("sm-dp+", info.map(|i| i.smdp_address.clone()).unwrap_or_default());
@@ -180,12 +186,6 @@ pub async fn sell(client: &Client, admin: Option<&admin::SandboxAdmin>, opts: &O
         ),
     );
     Ok(report)
-}
-
-impl From<Error> for Failure {
-    fn from(e: Error) -> Self {
-        Failure { step: "esim", message: explain(&e) }
-    }
 }
 
 /// Explains an SDK error for a person: what kind of failure, and whether trying again helps.
