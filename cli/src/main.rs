@@ -2,6 +2,7 @@
 //! simulator (`cmi sandbox`), bulk runs (`cmi bulk`) and a narrated sale (`cmi demo`).
 
 mod bulk;
+mod codes;
 mod demo;
 mod exit;
 mod output;
@@ -44,6 +45,7 @@ fn cli() -> Command {
     cmd.subcommand(sandbox::command())
         .subcommand(demo::command())
         .subcommand(bulk::command())
+        .subcommand(codes::command())
         .subcommand(
             Command::new("operations")
                 .about("List every operation with its wire path")
@@ -72,6 +74,7 @@ async fn run(matches: ArgMatches) -> ExitCode {
         Some(("sandbox", m)) => sandbox::run(m).await,
         Some(("demo", m)) => demo::run(m).await,
         Some(("bulk", m)) => bulk::run(&matches, m).await,
+        Some(("codes", m)) => codes::run(m),
         Some(("operations", m)) => list_operations(m.get_flag("json")),
         Some(("schema", _)) => {
             println!("{}", serde_json::to_string_pretty(&cmi_core::reflect::schema()).unwrap_or_default());
