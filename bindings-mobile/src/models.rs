@@ -76,3 +76,35 @@ impl CmiClient {
 }
 
 include!(concat!(env!("OUT_DIR"), "/models.rs"));
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn enums_read_variant_names_and_keep_undocumented_values() {
+        assert_eq!(serde_json::from_value::<YesNo>(json!("Yes")).ok(), Some(YesNo::Yes));
+        let odd: YesNo = serde_json::from_value(json!("7")).expect("raw string");
+        assert_eq!(odd, YesNo::Unknown { raw: "7".into() });
+        assert_eq!(serde_json::to_value(&odd).ok(), Some(json!("7")));
+        let num: YesNo = serde_json::from_value(json!(3)).expect("raw number");
+        assert_eq!(num, YesNo::Unknown { raw: "3".into() });
+    }
+
+    #[test]
+    fn requests_serialize_in_camel_case_without_absent_optionals() {
+        let r = QueryQuotaRequest {
+            iccid: Some("89852342024000000021".into()),
+            h_imsi: None,
+            begin_date: None,
+            end_date: None,
+            child_order_id: None,
+            third_order_id: None,
+            ext: Default::default(),
+        };
+        assert_eq!(serde_json::to_value(&r).ok(), Some(json!({"iccid": "89852342024000000021", "ext": {}})));
+        let v = DataVolume { value: 1.5, unit: DataUnit::Gigabytes };
+        assert_eq!(serde_json::to_value(v).ok(), Some(json!({"value": 1.5, "unit": "Gigabytes"})));
+    }
+}
