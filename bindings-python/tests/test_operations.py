@@ -111,7 +111,7 @@ def test_paged_iterators_walk_every_page(client: Client, async_client: AsyncClie
 def test_the_by_name_entry_point_takes_snake_or_wire_names(client: Client) -> None:
     answer = client.call("query-data-bundles", {"cooperation_mode": "Consignment", "mcc": "455"})
     assert answer["data_bundles"]
-    assert client.call("queryDataBundles", {"cooperationMode": "1"})["data_bundles"]
+    assert client.call("queryDataBundles", {"cooperationMode": "Consignment"})["data_bundles"]
 
 
 def test_from_env_and_repr_hide_the_secret(sandbox: Sandbox, monkeypatch: Any) -> None:

@@ -22,6 +22,7 @@ from ._generated import (
 from ._model import Model, plain
 
 R = TypeVar("R", bound=Model)
+C = TypeVar("C", bound="_Base")
 
 __all__ = ["Client", "AsyncClient"]
 
@@ -57,7 +58,7 @@ class _Base:
         self._native = _native.NativeClient(base_url, app_key, app_secret, timeout, max_retries, allow_insecure_http)
 
     @classmethod
-    def from_env(cls, *, timeout: Optional[float] = None, max_retries: Optional[int] = None) -> Any:
+    def from_env(cls: Type[C], *, timeout: Optional[float] = None, max_retries: Optional[int] = None) -> C:
         """A client from ``CMI_BASE_URL``, ``CMI_APP_KEY``, ``CMI_APP_SECRET`` (and the optional
         ``CMI_TIMEOUT_MS``, ``CMI_MAX_RETRIES``)."""
         obj = cls.__new__(cls)

@@ -1,8 +1,9 @@
 # Stubs of the pyo3 extension module (src/*.rs); checked with `python -m mypy.stubtest`.
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple, final
 
 VERSION: str
 
+@final
 class NativeClient:
     def __new__(
         cls,
@@ -21,9 +22,11 @@ class NativeClient:
     def clock_skew_ms(self) -> int: ...
     def describe(self) -> Tuple[str, str, int, int]: ...
 
+@final
 class TaskHandle:
     def abort(self) -> None: ...
 
+@final
 class NativeNotification:
     @property
     def kind(self) -> str: ...
