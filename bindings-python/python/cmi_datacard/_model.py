@@ -51,12 +51,13 @@ class Model:
         return dict(self._surface)
 
     def to_dict(self) -> Dict[str, Any]:
-        """This value as plain data with the platform's wire names (``ICCID``, ``orderID``)."""
+        """This value as plain data with the platform's wire names (``ICCID``, ``orderID``)
+        and values in forms the platform reads (enum codes, volumes in the field's unit)."""
         result: Dict[str, Any] = _native.to_wire(self._TYPE, self._surface)
         return result
 
     def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and other._surface == self._surface  # type: ignore[attr-defined]
+        return isinstance(other, Model) and type(other) is type(self) and other._surface == self._surface
 
     __hash__ = None  # type: ignore[assignment]  # equal by value, and mutable
 
