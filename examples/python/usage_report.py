@@ -106,7 +106,7 @@ async def card_rows(client: AsyncClient, iccid: str, low_mb: float) -> List[Row]
     rows = []
     for b in bundles:
         row = Row(iccid, b.data_bundle_id, english_name(b), b.status or "", expiry=b.end_time or b.expire_time)
-        answer = by_key.get(b.subscription_key)
+        answer = by_key.get(b.subscription_key or "")
         quota = answer.quota_list[0].subscriber_quota if answer and answer.quota_list else None
         if quota is not None:
             row.used_mb = megabytes(quota.consumption_total or quota.consumption)
