@@ -2,8 +2,9 @@
 sandbox: `eval "$(cmi sandbox --port 0 | head -3 | sed 's/^/export /')"` first."""
 
 import asyncio
+from typing import List
 
-from cmi_datacard import ApiError, AsyncClient, Client, ValidationError
+from cmi_datacard import ApiError, AsyncClient, Client, QueryQuotaResponse, ValidationError
 
 
 def sell(client: Client, iccid: str) -> None:
@@ -24,10 +25,10 @@ def sell(client: Client, iccid: str) -> None:
         print(b.order_id, b.status)
 
 
-async def quota(client: AsyncClient, iccids: list) -> None:
+async def quota(client: AsyncClient, iccids: List[str]) -> None:
     answers = await asyncio.gather(*(client.query_quota(iccid=i) for i in iccids), return_exceptions=True)
     for iccid, a in zip(iccids, answers):
-        print(iccid, a if isinstance(a, Exception) else a.to_dict())
+        print(iccid, a.to_dict() if isinstance(a, QueryQuotaResponse) else a)
 
 
 if __name__ == "__main__":

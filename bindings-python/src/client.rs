@@ -88,14 +88,22 @@ impl NativeClient {
         Self::build(py, config)
     }
 
-    /// Sends `operation` with `body` and waits, the GIL released; returns the answer.
-    fn call<'py>(&self, py: Python<'py>, operation: &str, body: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    /// Sends `operation` with `body` and waits, the GIL released; returns the answer. With
+    /// `wire`, body and answer use the platform's wire names and forms.
+    #[pyo3(signature = (operation, body, wire=false))]
+    fn call<'py>(
+        &self,
+        py: Python<'py>,
+        operation: &str,
+        body: &Bound<'py, PyAny>,
+        wire: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let body = to_value(body)?;
         let client = self.client.clone();
         let operation = operation.to_owned();
         // Run as a task on the runtime and wait for its one answer: the network work stays on
         // the runtime's workers, which is faster than driving it on this thread.
-        let task = runtime().spawn(async move { dispatch(&client, &operation, body).await });
+        let task = runtime().spawn(async move { dispatch(&client, &operation, body, wire).await });
         match py.detach(|| runtime().block_on(task)) {
             Ok(Ok(value)) => to_py(py, &value),
             Ok(Err(e)) => Err(to_pyerr(py, &e)),
@@ -105,6 +113,7 @@ impl NativeClient {
 
     /// Starts `operation`; `resolve(future, value, failed)` is later scheduled on
     /// `event_loop` with the answer or the exception.
+    #[pyo3(signature = (operation, body, event_loop, future, resolve, wire=false))]
     fn start(
         &self,
         operation: &str,
@@ -112,12 +121,13 @@ impl NativeClient {
         event_loop: Py<PyAny>,
         future: Py<PyAny>,
         resolve: Py<PyAny>,
+        wire: bool,
     ) -> PyResult<TaskHandle> {
         let body = to_value(body)?;
         let client = self.client.clone();
         let operation = operation.to_owned();
         let rt = runtime();
-        let work = rt.spawn(async move { dispatch(&client, &operation, body).await });
+        let work = rt.spawn(async move { dispatch(&client, &operation, body, wire).await });
         let abort = work.abort_handle();
         rt.spawn(async move {
             let outcome = match work.await {
@@ -149,8 +159,8 @@ impl NativeClient {
     }
 }
 
-/// The one entry point every call goes through: by operation name, with a snake_case (or
-/// wire-named) body, answering in snake_case.
-async fn dispatch(client: &Client, operation: &str, body: Value) -> cmi_core::Result<Value> {
-    client.call_surface(operation, body, Case::Snake).await
+/// The one entry point every call goes through: by operation name, with a snake_case body
+/// answered in snake_case, or (`wire`) wire JSON both ways.
+async fn dispatch(client: &Client, operation: &str, body: Value, wire: bool) -> cmi_core::Result<Value> {
+    if wire { client.call_json(operation, body).await } else { client.call_surface(operation, body, Case::Snake).await }
 }

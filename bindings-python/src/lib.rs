@@ -23,6 +23,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(runtime::shutdown, m)?)?;
     m.add_function(wrap_pyfunction!(schema::schema, m)?)?;
     m.add_function(wrap_pyfunction!(schema::to_wire, m)?)?;
+    m.add_function(wrap_pyfunction!(schema::to_surface, m)?)?;
     runtime::start();
     // Stop handing results to asyncio before the interpreter finalizes.
     let shutdown = m.getattr("shutdown")?;

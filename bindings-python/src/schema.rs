@@ -18,3 +18,9 @@ pub fn to_wire<'py>(py: Python<'py>, type_name: &str, surface: &Bound<'py, PyAny
     let wire = reflect::from_surface(type_name, to_value(surface)?, Case::Snake).map_err(|e| to_pyerr(py, &e))?;
     to_py(py, &wire)
 }
+
+/// Wire JSON of model `type_name` in snake_case (what answers carry); for tests and tools.
+#[pyfunction]
+pub fn to_surface<'py>(py: Python<'py>, type_name: &str, wire: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    to_py(py, &reflect::to_surface(type_name, to_value(wire)?, Case::Snake))
+}

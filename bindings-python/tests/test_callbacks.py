@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 import cmi_datacard
-from cmi_datacard import DecodeError, parse_notification
+from cmi_datacard import DecodeError, _native, parse_notification
 
 from conftest import VECTORS
 
@@ -31,7 +31,10 @@ def test_callback_vectors(name: str, case: Any) -> None:
     expected_type = {"activation": cmi_datacard.ActivationNotification, "usage": cmi_datacard.UsageNotification,
                      "esim_status": cmi_datacard.EsimStatusNotification}[spec["kind"]]
     assert isinstance(n.event, expected_type)
-    assert n.event.to_dict() == case["expect"]
+    # The event the user sees is the surface of the expected typed event.
+    type_name = type(n.event).__name__
+    assert n.event.to_surface() == _native.to_surface(type_name, case["expect"])
+    assert n.event == type(n.event)._from_surface(_native.to_surface(type_name, case["expect"]))
 
 
 def test_unknown_and_unreadable_bodies() -> None:

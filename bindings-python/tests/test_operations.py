@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime
 from typing import Any, Callable
 
 import cmi_datacard
@@ -122,3 +123,20 @@ def test_from_env_and_repr_hide_the_secret(sandbox: Sandbox, monkeypatch: Any) -
     assert c.query_upcc_templates().upcc_template
     a = AsyncClient.from_env(timeout=5)
     assert "timeout=5" in repr(a) and sandbox.app_secret not in repr(a)
+
+
+def test_answers_carry_typed_values_and_requests_take_them(client: Client) -> None:
+    entry = client.query_subscribed_bundles(iccid=ICCID_ACTIVE, language="English").user_data_bundles[0]
+    assert isinstance(entry.create_time, datetime.datetime) and entry.create_time.year >= 2024
+    assert entry.to_dict()["createTime"] == entry.create_time.strftime("%Y%m%d%H%M%S")
+    quota = client.query_quota(iccid=ICCID_ACTIVE).quota_list[0]
+    assert quota.subscriber_quota is not None
+    balance = quota.subscriber_quota.balance
+    assert isinstance(balance, cmi_datacard.DataVolume) and balance.unit == "Megabytes" and balance.value > 0
+    assert isinstance(quota.history_quota[0].date, datetime.date)
+    start = datetime.datetime.now(datetime.timezone.utc).date() + datetime.timedelta(days=2)
+    order = client.create_order(
+        third_order_id="py-dated", include_card=0, purchase_kind="Bundle", data_bundle_id=BUNDLE_ASIA, quantity=1,
+        iccid=ICCID_ESIM, set_active_time=start,
+    )
+    assert order.order_id

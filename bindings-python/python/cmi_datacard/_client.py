@@ -89,9 +89,11 @@ class Client(_Base, SyncOperations):
 
     __slots__ = ()
 
-    def call(self, operation: str, body: Optional[Mapping[str, Any]] = None) -> Dict[str, Any]:
-        """Calls ``operation`` (any spelling) with a snake_case body; returns the plain answer."""
-        result: Dict[str, Any] = self._native.call(operation, plain(body or {}))
+    def call(self, operation: str, body: Optional[Any] = None, *, wire: bool = False) -> Dict[str, Any]:
+        """Calls ``operation`` (any spelling) with a snake_case body; returns the plain answer in
+        snake_case. With ``wire=True`` the body and the answer use the platform's wire names
+        (``ICCID``, ``is_Refuel``), for JSON you already hold in that form."""
+        result: Dict[str, Any] = self._native.call(operation, plain({} if body is None else body), wire)
         return result
 
     def _call(self, operation: str, body: Dict[str, Any], response: Type[R]) -> R:
@@ -138,15 +140,16 @@ class AsyncClient(_Base, AsyncOperations):
 
     __slots__ = ()
 
-    async def call(self, operation: str, body: Optional[Mapping[str, Any]] = None) -> Dict[str, Any]:
-        """Calls ``operation`` (any spelling) with a snake_case body; returns the plain answer."""
-        result: Dict[str, Any] = await self._start(operation, plain(body or {}))
+    async def call(self, operation: str, body: Optional[Any] = None, *, wire: bool = False) -> Dict[str, Any]:
+        """Calls ``operation`` (any spelling) with a snake_case body; returns the plain answer in
+        snake_case. With ``wire=True`` the body and the answer use the platform's wire names."""
+        result: Dict[str, Any] = await self._start(operation, plain({} if body is None else body), wire)
         return result
 
-    async def _start(self, operation: str, body: Any) -> Any:
+    async def _start(self, operation: str, body: Any, wire: bool = False) -> Any:
         loop = asyncio.get_running_loop()
         future = loop.create_future()
-        handle = self._native.start(operation, body, loop, future, _resolve)
+        handle = self._native.start(operation, body, loop, future, _resolve, wire)
         try:
             return await future
         except asyncio.CancelledError:

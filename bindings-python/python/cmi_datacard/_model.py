@@ -51,12 +51,13 @@ class Model:
         return dict(self._surface)
 
     def to_dict(self) -> Dict[str, Any]:
-        """This value as plain data with the platform's wire names (``ICCID``, ``orderID``)."""
+        """This value as plain data with the platform's wire names (``ICCID``, ``orderID``)
+        and values in forms the platform reads (enum codes, volumes in the field's unit)."""
         result: Dict[str, Any] = _native.to_wire(self._TYPE, self._surface)
         return result
 
     def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and other._surface == self._surface  # type: ignore[attr-defined]
+        return isinstance(other, Model) and type(other) is type(self) and other._surface == self._surface
 
     __hash__ = None  # type: ignore[assignment]  # equal by value, and mutable
 
@@ -106,24 +107,30 @@ class DataVolume:
         return f"DataVolume({self.value!r}, {self.unit!r})"
 
 
+_DATETIME_FORMATS = ("%Y%m%d%H%M%S", "%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
+
+
 def _datetime(text: Any) -> Any:
-    """The core's canonical date-time text (``2024-01-09T17:59:59Z``) as an aware UTC
-    ``datetime``; anything else is kept as received."""
+    """A date-time as the core gives it (``20240109175959``, or ISO) as a naive ``datetime``:
+    its zone is the one the field documents (UTC for nearly all fields, spec 1.4). Text in
+    no known form is kept as received."""
     if isinstance(text, str):
-        try:
-            return _dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=_dt.timezone.utc)
-        except ValueError:
-            return text
+        for fmt in _DATETIME_FORMATS:
+            try:
+                return _dt.datetime.strptime(text, fmt)
+            except ValueError:
+                continue
     return text
 
 
 def _date(text: Any) -> Any:
-    """The core's canonical date text (``2024-01-09``) as a ``date``."""
+    """A date as the core gives it (``20240109`` or ``2024-01-09``) as a ``date``."""
     if isinstance(text, str):
-        try:
-            return _dt.date.fromisoformat(text)
-        except ValueError:
-            return text
+        for fmt in ("%Y%m%d", "%Y-%m-%d"):
+            try:
+                return _dt.datetime.strptime(text, fmt).date()
+            except ValueError:
+                continue
     return text
 
 
@@ -145,11 +152,12 @@ def plain(value: Any) -> Any:
     if isinstance(value, DataVolume):
         return value.to_surface()
     if isinstance(value, _dt.datetime):
+        # Aware values are sent in UTC; naive ones as they are (the field's documented zone).
         if value.tzinfo is not None:
             value = value.astimezone(_dt.timezone.utc)
-        return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+        return value.strftime("%Y%m%d%H%M%S")
     if isinstance(value, _dt.date):
-        return value.isoformat()
+        return value.strftime("%Y%m%d")
     return value
 
 

@@ -68,6 +68,6 @@ def parse_notification(headers: Headers, body: Union[bytes, bytearray, memoryvie
     the raw bytes. Raises :class:`~cmi_datacard.errors.DecodeError` for a body that cannot be
     read and :class:`~cmi_datacard.errors.ValidationError` for one that is too large."""
     items = headers.items() if isinstance(headers, Mapping) or hasattr(headers, "items") else headers
-    pairs = [(str(k), str(v)) for k, v in items]  # type: ignore[union-attr]
+    pairs = [(str(k), str(v)) for k, v in items]
     raw = body.encode("utf-8") if isinstance(body, str) else bytes(body)
     return Notification(_native.parse_notification(pairs, raw))
