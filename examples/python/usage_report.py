@@ -19,7 +19,7 @@ import datetime as dt
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence, Union
 
 import matplotlib
 
@@ -43,7 +43,7 @@ class Row:
     status: str = "NoBundle"
     used_mb: Optional[float] = None
     remaining_mb: Optional[float] = None
-    expiry: object = None  # a datetime; kept as received when the package hands back text
+    expiry: Union[dt.datetime, str, None] = None  # UTC; see timestamp()
     low: bool = False
 
     def as_csv(self) -> Dict[str, str]:
@@ -76,7 +76,8 @@ def read_iccids(path: Path) -> List[str]:
 
 
 def timestamp(value: object) -> str:
-    """A UTC time as `2026-12-09T23:43:33Z`; a 14-digit wire time (YYYYMMDDhhmmss) is converted."""
+    """A UTC time as `2026-12-09T23:43:33Z` (3.2.6 times are UTC; the package gives them naive).
+    Text that older package builds passed through (14-digit `YYYYMMDDhhmmss`) is converted."""
     if isinstance(value, dt.datetime):
         return value.strftime("%Y-%m-%dT%H:%M:%SZ")
     text = "" if value is None else str(value)
