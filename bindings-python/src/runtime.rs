@@ -1,11 +1,11 @@
 //! One tokio runtime per process, and the hand-back of async results to asyncio.
 //!
-//! Async calls run as tokio tasks. Their results go through a channel to one hand-back
-//! thread, which takes the GIL once per batch and schedules `resolve(future, value, failed)`
-//! on the future's event loop with `loop.call_soon_threadsafe`. Holding the GIL in a tokio
-//! worker would stall the other calls; resolving the future ourselves (instead of through
-//! pyo3-async-runtimes) lets us stop handing back before the interpreter finalizes: an
-//! earlier version aborted at shutdown when a tokio thread waited for the GIL while CPython
+//! Async calls run as tokio tasks. A finished call schedules `resolve(future, value, failed)`
+//! on the future's event loop with `loop.call_soon_threadsafe`: directly from the tokio worker
+//! when nothing else is being handed back, otherwise through a channel to one hand-back
+//! thread, which takes the GIL once per batch (so busy workers do not wait for it).
+//! Resolving the future ourselves (instead of through pyo3-async-runtimes) lets us stop
+//! handing back before the interpreter finalizes: an earlier version aborted at shutdown when a tokio thread waited for the GIL while CPython
 //! was finalizing. The `atexit` hook [`shutdown`] sets `CLOSING` and waits, with the GIL
 //! released, until no hand-back is in progress; after that none starts.
 
@@ -50,6 +50,8 @@ pub struct Handback {
 
 static CLOSING: AtomicBool = AtomicBool::new(false);
 static IN_PROGRESS: AtomicUsize = AtomicUsize::new(0);
+/// Items sent to the hand-back thread and not yet delivered.
+static QUEUED: AtomicUsize = AtomicUsize::new(0);
 
 fn sender() -> &'static Mutex<Sender<Handback>> {
     static SENDER: OnceLock<Mutex<Sender<Handback>>> = OnceLock::new();
@@ -63,14 +65,24 @@ fn sender() -> &'static Mutex<Sender<Handback>> {
     })
 }
 
-/// Queues a finished call for its event loop (dropped once the interpreter is closing).
+/// Hands a finished call to its event loop (dropped once the interpreter is closing). When no
+/// other hand-back is queued or running, the calling tokio worker delivers it at once (one
+/// thread hop less, which is most of the latency of a lone call); otherwise it joins the
+/// hand-back thread's next batch, so that busy workers do not queue up for the GIL.
 pub fn hand_back(item: Handback) {
     if CLOSING.load(Ordering::SeqCst) {
         return;
     }
+    if QUEUED.load(Ordering::SeqCst) == 0 && IN_PROGRESS.load(Ordering::SeqCst) == 0 {
+        deliver_batch(vec![item]);
+        return;
+    }
+    QUEUED.fetch_add(1, Ordering::SeqCst);
     // A poisoned lock only means another sender panicked mid-send; the channel is intact.
     let tx = sender().lock().unwrap_or_else(|p| p.into_inner());
-    let _ = tx.send(item);
+    if tx.send(item).is_err() {
+        QUEUED.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 /// Starts the hand-back thread before the first call, so that no tokio worker creates it.
@@ -87,21 +99,28 @@ fn handback_loop(rx: Receiver<Handback>) {
                 Err(_) => break,
             }
         }
-        // Announce the hand-back before checking CLOSING: either `shutdown` sees the count and
-        // waits for us, or we see CLOSING and never touch the interpreter.
-        IN_PROGRESS.fetch_add(1, Ordering::SeqCst);
-        if !CLOSING.load(Ordering::SeqCst) {
-            Python::attach(|py| {
-                for item in batch.drain(..) {
-                    deliver(py, item);
-                }
-            });
-        }
-        IN_PROGRESS.fetch_sub(1, Ordering::SeqCst);
-        // Items left over (interpreter closing) are dropped here without the GIL; pyo3
-        // defers their reference counts, which is harmless at exit.
-        drop(batch);
+        let n = batch.len();
+        deliver_batch(batch);
+        QUEUED.fetch_sub(n, Ordering::SeqCst);
     }
+}
+
+/// Delivers `batch` under one GIL acquisition, unless the interpreter is closing.
+fn deliver_batch(mut batch: Vec<Handback>) {
+    // Announce the hand-back before checking CLOSING: either `shutdown` sees the count and
+    // waits for us, or we see CLOSING and never touch the interpreter.
+    IN_PROGRESS.fetch_add(1, Ordering::SeqCst);
+    if !CLOSING.load(Ordering::SeqCst) {
+        Python::attach(|py| {
+            for item in batch.drain(..) {
+                deliver(py, item);
+            }
+        });
+    }
+    IN_PROGRESS.fetch_sub(1, Ordering::SeqCst);
+    // Items left over (interpreter closing) are dropped here without the GIL; pyo3 defers
+    // their reference counts, which is harmless at exit.
+    drop(batch);
 }
 
 fn deliver(py: Python<'_>, item: Handback) {
