@@ -25,18 +25,40 @@ function failure(e, timedOut) {
   return { status: 0, headers: CONNECT_CODES.has(code) ? 'connect' : 'io', body: text };
 }
 
+// Deadlines. An AbortController per request costs more than the rest of the JavaScript side
+// of a call (signals are transferable event targets), so requests with the same timeout that
+// start within one DEADLINE_GRANULARITY_MS window share one controller, fired at the window's
+// end plus the timeout: each request gets at least its timeout and at most that much more.
+const DEADLINE_GRANULARITY_MS = 50;
+
+class Deadlines {
+  #windows = new Map(); // timeoutMs -> {closesAt, controller}
+
+  /** The signal for a request starting now with `timeoutMs`. */
+  signal(timeoutMs) {
+    const now = Date.now();
+    let w = this.#windows.get(timeoutMs);
+    if (w === undefined || now >= w.closesAt) {
+      const controller = new AbortController();
+      const closesAt = now + DEADLINE_GRANULARITY_MS;
+      const timer = setTimeout(() => controller.abort(), closesAt - now + timeoutMs);
+      // A pending deadline alone must not keep Node running (an in-flight fetch does).
+      timer.unref?.();
+      w = { closesAt, controller };
+      this.#windows.set(timeoutMs, w);
+    }
+    return w.controller.signal;
+  }
+}
+
 /** A host over `fetchImpl` (the platform fetch or the user's own). */
 export function makeHost(fetchImpl) {
+  const deadlines = new Deadlines();
   return {
     async send(url, headerLines, body, timeoutMs) {
-      const controller = new AbortController();
-      let timedOut = false;
-      const timer = setTimeout(() => {
-        timedOut = true;
-        controller.abort();
-      }, timeoutMs);
+      const signal = deadlines.signal(timeoutMs);
       try {
-        const res = await fetchImpl(url, { method: 'POST', headers: parseHeaderLines(headerLines), body, signal: controller.signal });
+        const res = await fetchImpl(url, { method: 'POST', headers: parseHeaderLines(headerLines), body, signal });
         const text = await res.text();
         let lines = '';
         res.headers.forEach((v, k) => {
@@ -44,9 +66,7 @@ export function makeHost(fetchImpl) {
         });
         return { status: res.status, headers: lines, body: text };
       } catch (e) {
-        return failure(e, timedOut);
-      } finally {
-        clearTimeout(timer);
+        return failure(e, signal.aborted);
       }
     },
     sleep(ms) {
