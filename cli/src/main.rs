@@ -2,6 +2,7 @@
 //! simulator (`cmi sandbox`), bulk runs (`cmi bulk`) and a narrated sale (`cmi demo`).
 
 mod bulk;
+mod codes;
 mod demo;
 mod exit;
 mod output;
@@ -41,11 +42,18 @@ fn cli() -> Command {
                 ),
         );
     }
-    cmd.subcommand(sandbox::command()).subcommand(demo::command()).subcommand(bulk::command()).subcommand(
-        Command::new("operations")
-            .about("List every operation with its wire path")
-            .arg(Arg::new("json").long("json").action(ArgAction::SetTrue).help("As JSON")),
-    )
+    cmd.subcommand(sandbox::command())
+        .subcommand(demo::command())
+        .subcommand(bulk::command())
+        .subcommand(codes::command())
+        .subcommand(
+            Command::new("operations")
+                .about("List every operation with its wire path")
+                .arg(Arg::new("json").long("json").action(ArgAction::SetTrue).help("As JSON")),
+        )
+        .subcommand(Command::new("schema").about(
+            "Print the schema of every operation, model and enum as JSON (what the bindings generate their types from)",
+        ))
 }
 
 fn main() -> ExitCode {
@@ -66,7 +74,12 @@ async fn run(matches: ArgMatches) -> ExitCode {
         Some(("sandbox", m)) => sandbox::run(m).await,
         Some(("demo", m)) => demo::run(m).await,
         Some(("bulk", m)) => bulk::run(&matches, m).await,
+        Some(("codes", m)) => codes::run(m),
         Some(("operations", m)) => list_operations(m.get_flag("json")),
+        Some(("schema", _)) => {
+            println!("{}", serde_json::to_string_pretty(&cmi_core::reflect::schema()).unwrap_or_default());
+            ExitCode::SUCCESS
+        }
         Some((name, m)) => {
             let client = match settings::client(&matches) {
                 Ok(c) => c,

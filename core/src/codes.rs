@@ -25,6 +25,17 @@ pub enum Category {
 }
 
 impl Category {
+    /// Every category, in declaration order.
+    pub const ALL: &'static [Category] = &[
+        Self::Auth,
+        Self::Validation,
+        Self::BusinessRule,
+        Self::Deposit,
+        Self::Throttled,
+        Self::Transient,
+        Self::Unknown,
+    ];
+
     /// Lower-case name used in messages and by the bindings.
     pub fn as_str(&self) -> &'static str {
         match self {

@@ -31,6 +31,19 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
+    /// Every kind, in declaration order.
+    pub const ALL: &'static [ErrorKind] = &[
+        Self::Validation,
+        Self::Config,
+        Self::Transport,
+        Self::Timeout,
+        Self::HttpStatus,
+        Self::Api,
+        Self::Decode,
+        Self::Auth,
+        Self::Refused,
+    ];
+
     /// Lower-case name.
     pub fn as_str(&self) -> &'static str {
         match self {

@@ -41,6 +41,8 @@ pub mod guard;
 pub mod observe;
 pub mod operation;
 pub mod rate_limit;
+#[cfg(feature = "reflect")]
+pub mod reflect;
 #[cfg(feature = "reqwest")]
 pub mod reqwest_transport;
 pub mod retry;

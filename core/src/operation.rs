@@ -20,6 +20,18 @@ pub enum OperationKind {
     Spend,
 }
 
+impl OperationKind {
+    /// Lower-case name: `auth`, `query`, `command`, `spend`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Auth => "auth",
+            Self::Query => "query",
+            Self::Command => "command",
+            Self::Spend => "spend",
+        }
+    }
+}
+
 /// Whether the body carries `accessToken` (spec §1.2.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TokenPolicy {

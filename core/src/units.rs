@@ -8,7 +8,7 @@ use std::fmt;
 
 /// An amount of money in integer cents (the smallest unit) with its currency code as the
 /// platform sends it (`USD`, or possibly ISO numeric such as `840`; spec §4 item 10).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, cmi_derive::Model)]
 pub struct Money {
     /// Amount in cents.
     pub cents: i64,
@@ -139,7 +139,7 @@ pub mod cents {
 }
 
 /// A price as the API's `PriceInfo` carries it (spec §1.5): currency, cents, optional unit.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, Default, cmi_derive::Model)]
 pub struct PriceInfo {
     /// `currencyCode`: currency as received.
     #[serde(rename = "currencyCode", default, deserialize_with = "crate::lenient::string")]

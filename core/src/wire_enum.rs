@@ -78,6 +78,21 @@ macro_rules! wire_enum {
             }
         }
 
+        #[cfg(feature = "reflect")]
+        impl $crate::reflect::Describe for $name {
+            fn describe(reg: &mut $crate::reflect::Registry) -> $crate::reflect::Ty {
+                reg.add_enum(stringify!($name), || $crate::reflect::EnumInfo {
+                    doc: $crate::reflect::doc_from_attrs(&[$(stringify!($meta)),*]),
+                    variants: ::std::vec![$( $crate::reflect::Variant {
+                        name: stringify!($variant),
+                        wire: $wire,
+                        doc: $crate::reflect::doc_from_attrs(&[$(stringify!($vmeta)),*]),
+                    } ),+],
+                });
+                $crate::reflect::Ty::Enum(stringify!($name))
+            }
+        }
+
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 let raw = $crate::lenient::string(d)?;

@@ -9,7 +9,7 @@ use crate::validate;
 use serde::{Deserialize, Serialize};
 
 /// Request of 3.2.1. The client sends it for you; it is public for diagnostics.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, cmi_derive::Model)]
 pub struct GetAccessTokenRequest {
     /// `id`: the app key (the WSSE Username).
     #[serde(rename = "id", deserialize_with = "crate::lenient::string")]
@@ -31,7 +31,7 @@ impl GetAccessTokenRequest {
 }
 
 /// Answer of 3.2.1.
-#[derive(Clone, Default, Serialize, Deserialize)]
+#[derive(Clone, Default, Serialize, Deserialize, cmi_derive::Model)]
 pub struct GetAccessTokenResponse {
     /// `accessToken`: a JWT without expiry; never printed.
     #[serde(rename = "accessToken", default, with = "secret_text")]

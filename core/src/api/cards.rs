@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize, Serializer};
 
 /// Request of 3.2.4: where a card is and its home IMSI. The card is named by `imsi` or
 /// `iccid`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, cmi_derive::Model)]
 pub struct QueryHimsiStateRequest {
     /// `imsi`: the card's home IMSI (6-15 digits).
     #[serde(
@@ -67,7 +67,7 @@ impl Operation for QueryHimsiStateRequest {
 }
 
 /// Answer of 3.2.4.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, cmi_derive::Model)]
 pub struct QueryHimsiStateResponse {
     /// `imsi` (the spec's example spells it `imsa`): the card's home IMSI.
     #[serde(rename = "imsi", alias = "imsa", default, deserialize_with = "crate::lenient::string")]
@@ -102,7 +102,7 @@ pub struct QueryHimsiStateResponse {
 /// `{"querySIMInfoVOList": [...]}` (zh, plus `accessToken`; the default) or the bare array
 /// (en, without token), chosen with [`WireOptions::sim_info_bare_array`]. Both shapes are
 /// accepted when a request is decoded.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, cmi_derive::Model)]
 pub struct QuerySimInfoRequest {
     /// `querySIMInfoVOList` (mandatory, not empty): the cards asked for.
     #[serde(rename = "querySIMInfoVOList")]
@@ -137,7 +137,7 @@ impl<'de> Deserialize<'de> for QuerySimInfoRequest {
 }
 
 /// One card of 3.2.10 (`QuerySIMInfoVO`), by `imsi` or `iccid`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, cmi_derive::Model)]
 pub struct SimQuery {
     /// `imsi`: the card's home IMSI.
     #[serde(
@@ -260,7 +260,7 @@ crate::wire_enum! {
 }
 
 /// Answer of 3.2.10.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, cmi_derive::Model)]
 pub struct QuerySimInfoResponse {
     /// `himsis`: one entry per card found. The spec notes that only the IMSI and the status
     /// are reliably filled in.
@@ -289,7 +289,7 @@ impl QuerySimInfoResponse {
 }
 
 /// A primary card (`HImsi`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, cmi_derive::Model)]
 pub struct HImsi {
     /// `hImsi`: the card's home IMSI.
     #[serde(rename = "hImsi", default, deserialize_with = "crate::lenient::string")]
@@ -402,7 +402,7 @@ impl HImsi {
 }
 
 /// A real-name registration rule (`realRule`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, cmi_derive::Model)]
 pub struct RealRule {
     /// `ruleID`: rule code.
     #[serde(rename = "ruleID", default, deserialize_with = "crate::lenient::string")]

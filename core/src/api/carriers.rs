@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// `Default` leaves `language` unset (an empty code), which [`Operation::validate`] refuses:
 /// use [`QueryCarriersRequest::new`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, cmi_derive::Model)]
 pub struct QueryCarriersRequest {
     /// `language`: language of the names in the answer.
     #[serde(rename = "language")]
@@ -76,7 +76,7 @@ impl Operation for QueryCarriersRequest {
 }
 
 /// Answer of 3.2.7.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, cmi_derive::Model)]
 pub struct QueryCarriersResponse {
     /// `stateList`: one entry per country and operator.
     #[serde(rename = "stateList", default, deserialize_with = "crate::lenient::vec")]
@@ -97,7 +97,7 @@ impl QueryCarriersResponse {
 }
 
 /// `Carrier`: one operator in one country.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, cmi_derive::Model)]
 pub struct Carrier {
     /// `country`: country name.
     #[serde(rename = "country", default, deserialize_with = "crate::lenient::string")]

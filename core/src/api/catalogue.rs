@@ -63,7 +63,7 @@ crate::wire_enum! {
 ///
 /// The partner-ID field is not modelled: the spec spells it three ways (`partnerId`,
 /// `Partners`, `Partner`) and it is optional, so it is never sent (spec §4 item 11).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, cmi_derive::Model)]
 pub struct QueryDataBundlesRequest {
     /// `dataBundleId`: only this bundle (≤ 20 characters).
     #[serde(
@@ -226,7 +226,7 @@ impl Operation for QueryDataBundlesRequest {
 }
 
 /// Answer of 3.2.2.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, cmi_derive::Model)]
 pub struct QueryDataBundlesResponse {
     /// `dataBundles`: the bundles of this page (empty is normal).
     #[serde(rename = "dataBundles", default, deserialize_with = "crate::lenient::vec")]
@@ -257,7 +257,7 @@ impl QueryDataBundlesResponse {
 }
 
 /// A bundle (package) of the catalogue (`DataBundle`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, cmi_derive::Model)]
 pub struct DataBundle {
     /// `id`: bundle ID, the `dataBundleId` of other interfaces.
     #[serde(rename = "id", default, deserialize_with = "crate::lenient::string")]
@@ -513,7 +513,7 @@ fn card_pools<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<BTreeMap<S
 }
 
 /// A network a bundle may use (`NetCapability`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, cmi_derive::Model)]
 pub struct NetCapability {
     /// `mcc`: country code.
     #[serde(rename = "mcc", default, deserialize_with = "crate::lenient::string")]
@@ -532,7 +532,7 @@ pub struct NetCapability {
 }
 
 /// An add-on (refuel pack) linked to a bundle (`RefuelingPackage`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, cmi_derive::Model)]
 pub struct RefuelingPackage {
     /// `refuelingID`: add-on ID, what 3.2.5 takes as `refuelingId`.
     #[serde(rename = "refuelingID", alias = "refuelingId", default, deserialize_with = "crate::lenient::string")]

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 /// Request of 3.2.24: the directional apps the channel may use, with their speed templates
 /// (the IDs feed `appId`, `upccTemplateId` and `noLimitTemplateId` of 3.2.18).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, cmi_derive::Model)]
 pub struct QueryChannelAppsRequest {
     /// `appName`: only apps with this name (≤ 10 characters).
     #[serde(
@@ -54,7 +54,7 @@ impl Operation for QueryChannelAppsRequest {
 }
 
 /// Answer of 3.2.24.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, cmi_derive::Model)]
 pub struct QueryChannelAppsResponse {
     /// `data`: the apps.
     #[serde(rename = "data", default, deserialize_with = "crate::lenient::vec")]
@@ -72,7 +72,7 @@ impl QueryChannelAppsResponse {
 }
 
 /// `PackageDirectionalDTO`: one directional app.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, cmi_derive::Model)]
 pub struct ChannelApp {
     /// `id`: the app ID (a 19-digit string such as `1760202564336353280`).
     #[serde(rename = "id", default, deserialize_with = "crate::lenient::string")]
@@ -106,7 +106,7 @@ crate::wire_enum! {
 }
 
 /// `AppUpccInfo`: one speed template of an app.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, cmi_derive::Model)]
 pub struct AppUpccInfo {
     /// `upccTemplateId`: the template ID.
     #[serde(rename = "upccTemplateId", default, deserialize_with = "crate::lenient::string")]
@@ -147,7 +147,7 @@ pub struct AppUpccInfo {
 ///
 /// `Default` leaves `isSupportedHotspots` unset, which validation refuses: use
 /// [`QueryCountryGroupsRequest::new`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, cmi_derive::Model)]
 pub struct QueryCountryGroupsRequest {
     /// `isSupportedHotspots`: countries for hotspot-capable (`1`) or other (`2`) bundles; a
     /// String on the wire here.
@@ -190,7 +190,7 @@ impl Operation for QueryCountryGroupsRequest {
 /// The table names the list `data`, the example `cardPoolMccDTOS`; either decodes into
 /// `countries`, which re-encodes as `data`. When both carry entries, `data` wins and
 /// `cardPoolMccDTOS` is kept as received in `extra`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, cmi_derive::Model)]
 #[serde(from = "RawQueryCountryGroupsResponse")]
 pub struct QueryCountryGroupsResponse {
     /// `data` (table) / `cardPoolMccDTOS` (example): the countries.
@@ -261,7 +261,7 @@ impl QueryCountryGroupsResponse {
 }
 
 /// `CardPoolMccDTO`: one country of the channel's card pools.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, cmi_derive::Model)]
 pub struct CardPoolMcc {
     /// `mcc`: country code, kept as sent and not validated (the spec example has `338$$$$$$`).
     #[serde(rename = "mcc", default, deserialize_with = "crate::lenient::string")]
@@ -285,7 +285,7 @@ impl CardPoolMcc {
 }
 
 /// `MccInfoDTO`: one usage tier of a country.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, cmi_derive::Model)]
 pub struct MccTier {
     /// `consumption`: the tier's volume in MB; `None` when the country has no tiers.
     #[serde(

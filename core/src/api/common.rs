@@ -56,7 +56,7 @@ impl From<BTreeMap<String, String>> for Ext {
 }
 
 /// `LangInfo`: the language of a text.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, cmi_derive::Model)]
 pub struct LangInfo {
     /// `language`: ISO-639 code (`zh`, `en`).
     #[serde(rename = "language", default, deserialize_with = "crate::lenient::string")]
@@ -67,7 +67,7 @@ pub struct LangInfo {
 }
 
 /// `DialectInfo`: a text in one language.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, cmi_derive::Model)]
 pub struct DialectInfo {
     /// `langInfo`: its language.
     #[serde(rename = "langInfo", default, deserialize_with = "crate::lenient::opt_object")]

@@ -9,7 +9,7 @@ use crate::validate;
 use serde::{Deserialize, Deserializer, Serialize};
 
 /// Request of 3.2.13: the eSIM profile data of a card (for its QR code) and its install state.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, cmi_derive::Model)]
 pub struct QueryEsimCardInfoRequest {
     /// `iccid`: the eSIM's ICCID.
     #[serde(rename = "iccid", deserialize_with = "crate::lenient::string")]
@@ -46,7 +46,7 @@ impl Operation for QueryEsimCardInfoRequest {
 /// The example and production clients carry the profile under `data`, the table under
 /// `cardInfo`; both decode into `card_info`, which re-encodes as `data`. If an answer carries
 /// both, `data` wins and `cardInfo` is kept as received in `extra`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, cmi_derive::Model)]
 #[serde(from = "RawQueryEsimCardInfoResponse")]
 pub struct QueryEsimCardInfoResponse {
     /// `data` (example) / `cardInfo` (table): the profile.
@@ -161,7 +161,7 @@ fn opt_state<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<Esim
 }
 
 /// `EsimCardInfo`: one eSIM profile.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, cmi_derive::Model)]
 pub struct EsimCardInfo {
     /// `eid`: EID of the eUICC holding the profile (empty until installed).
     #[serde(rename = "eid", default, deserialize_with = "crate::lenient::string")]

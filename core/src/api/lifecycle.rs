@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 /// Request of 3.2.3: activate a bundle the card has already bought (also re-use a bundle
 /// activated before). The card is named by one of `hImsi`, `msisdn`, `iccid`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, cmi_derive::Model)]
 pub struct ActivateDataBundleRequest {
     /// `hImsi`: the card's home IMSI (6-15 digits).
     #[serde(
@@ -107,7 +107,7 @@ impl Operation for ActivateDataBundleRequest {
 }
 
 /// Answer of 3.2.3: success carries nothing but the status (and possibly `ext`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, cmi_derive::Model)]
 pub struct ActivateDataBundleResponse {
     /// `ext`: extension fields.
     #[serde(rename = "ext", default, skip_serializing_if = "Ext::is_empty")]
@@ -119,7 +119,7 @@ pub struct ActivateDataBundleResponse {
 
 /// Request of 3.2.9: end the in-use bundle on one or many cards before its natural end.
 /// Cards that fail are listed in the answer's `errorList`; the call itself still succeeds.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, cmi_derive::Model)]
 pub struct EndPackageRequest {
     /// `iccidPackageList` (mandatory, not empty): the cards and bundles to end.
     #[serde(rename = "iccidPackageList", default, deserialize_with = "crate::lenient::vec")]
@@ -140,7 +140,7 @@ impl EndPackageRequest {
 }
 
 /// One card and bundle of 3.2.9 (`IccidPackage`): the card by `iccid` or `imsi`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, cmi_derive::Model)]
 pub struct IccidPackage {
     /// `iccid`: the card's ICCID.
     #[serde(
@@ -207,7 +207,7 @@ impl Operation for EndPackageRequest {
 
 /// Answer of 3.2.9. Success of the call does not mean every card was released: check
 /// [`EndPackageResponse::failures`].
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, cmi_derive::Model)]
 pub struct EndPackageResponse {
     /// `errorList`: the items that failed (empty when all succeeded).
     #[serde(
@@ -247,7 +247,7 @@ impl EndPackageResponse {
 }
 
 /// A name/value pair (`Parameter`), used by 3.2.9 to report one failed item.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, cmi_derive::Model)]
 pub struct Parameter {
     /// `parameterName`: which card failed (see [`EndPackageResponse::failures`]).
     #[serde(rename = "parameterName", default, deserialize_with = "crate::lenient::string")]

@@ -39,7 +39,7 @@ pub const TRANSACTION_CODE_MAX_LEN: usize = 32;
 /// Build it with [`CreateOrderRequest::bundle`] or [`CreateOrderRequest::add_on`], which set
 /// `is_Refuel` and the matching ID together. Set a `transactionCode` so a repeated request
 /// is refused (`1000162`) instead of buying twice.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, cmi_derive::Model)]
 pub struct CreateOrderRequest {
     /// `thirdOrderId` (mandatory): the partner's own order ID (≤ 200 characters).
     #[serde(rename = "thirdOrderId", deserialize_with = "crate::lenient::string")]
@@ -295,7 +295,7 @@ impl Operation for CreateOrderRequest {
 }
 
 /// Answer of 3.2.5.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, cmi_derive::Model)]
 #[serde(from = "RawCreateOrderResponse")]
 pub struct CreateOrderResponse {
     /// `orderID`: the platform's order ID (what 3.2.12 takes as `orderId`).
@@ -375,7 +375,7 @@ impl CreateOrderResponse {
 
 /// Request of 3.2.12: cancel a whole order and refund the channel. Only completed,
 /// not-yet-activated bundle orders of the current month can be cancelled.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, cmi_derive::Model)]
 pub struct UnsubscribeOrderRequest {
     /// `orderId` (lower-case `Id` here): the platform order ID (≤ 32 characters). Wins when
     /// both IDs are given.
@@ -434,7 +434,7 @@ impl Operation for UnsubscribeOrderRequest {
 }
 
 /// Answer of 3.2.12: success carries only `code` and `msg`, which the envelope reads.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, cmi_derive::Model)]
 pub struct UnsubscribeOrderResponse {
     /// `ext`: extension fields (none documented).
     #[serde(rename = "ext", default, skip_serializing_if = "Ext::is_empty")]

@@ -53,7 +53,7 @@ crate::wire_enum! {
 }
 
 /// `PackageConsumption`: one usage tier, mapping a volume to a UPCC template.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, cmi_derive::Model)]
 pub struct PackageConsumption {
     /// `consumption`: the tier's volume in MB (an Integer on the wire).
     #[serde(rename = "consumption", deserialize_with = "crate::lenient::i64")]
@@ -74,7 +74,7 @@ impl PackageConsumption {
 /// `DirectAppInfo`: a directional-app rule.
 ///
 /// `Default` leaves `directType` unset, which validation refuses: use [`DirectAppInfo::new`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, cmi_derive::Model)]
 pub struct DirectAppInfo {
     /// `directType`: throttled or zero-rated.
     #[serde(rename = "directType")]
@@ -107,7 +107,7 @@ impl DirectAppInfo {
 }
 
 /// `AppDetailInfo`: one app of a directional-app rule.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, cmi_derive::Model)]
 pub struct AppDetailInfo {
     /// `appId`: the app (an ID from 3.2.24).
     #[serde(rename = "appId", deserialize_with = "crate::lenient::string")]
@@ -225,7 +225,7 @@ fn check_text(field: &str, value: &str, max: usize) -> Result<()> {
 /// [`AddPackageRequest::new`], which switches hotspots, add-ons and directional apps off, and
 /// turn them on with [`with_hotspots`](Self::with_hotspots), [`with_refuels`](Self::with_refuels)
 /// and [`with_direct_apps`](Self::with_direct_apps) so each flag always matches its list.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, cmi_derive::Model)]
 pub struct AddPackageRequest {
     /// `name`: the bundle's name (≤ 256).
     #[serde(rename = "name", deserialize_with = "crate::lenient::string")]
@@ -408,7 +408,7 @@ impl Operation for AddPackageRequest {
 }
 
 /// Answer of 3.2.18.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, cmi_derive::Model)]
 pub struct AddPackageResponse {
     /// `data`: the new bundle's ID (`D2403071535388188171`).
     #[serde(rename = "data", default, deserialize_with = "crate::lenient::string")]
@@ -428,7 +428,7 @@ pub struct AddPackageResponse {
 /// spec calls modify interfaces "full refresh", yet its example sends only `id`, `keepPeriod`
 /// and `effectiveDay`; a list set to `Some(vec![])` is sent as `[]`, `None` is omitted.
 /// `flowLimitType`, `controlLogic`, `isSupportedHotspots` and `periodUnit` cannot be changed.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, cmi_derive::Model)]
 pub struct UpdatePackageRequest {
     /// `id`: the bundle to change.
     #[serde(rename = "id", deserialize_with = "crate::lenient::string")]
@@ -565,7 +565,7 @@ impl Operation for UpdatePackageRequest {
 }
 
 /// Answer of 3.2.19: only the status, which the envelope consumes.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, cmi_derive::Model)]
 pub struct UpdatePackageResponse {
     /// Fields the spec does not list.
     #[serde(flatten)]
@@ -577,7 +577,7 @@ pub struct UpdatePackageResponse {
 // ---------------------------------------------------------------------------------------------
 
 /// Request of 3.2.20: delete one of the channel's own bundles.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, cmi_derive::Model)]
 pub struct DeletePackageRequest {
     /// `id`: the bundle to delete.
     #[serde(rename = "id", deserialize_with = "crate::lenient::string")]
@@ -606,7 +606,7 @@ impl Operation for DeletePackageRequest {
 }
 
 /// Answer of 3.2.20: only the status, which the envelope consumes.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, cmi_derive::Model)]
 pub struct DeletePackageResponse {
     /// Fields the spec does not list.
     #[serde(flatten)]

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 // ---------------------------------------------------------------------------------------------
 
 /// Request of 3.2.21: create an add-on of a given size; the platform names it.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, cmi_derive::Model)]
 pub struct AddRefuelPackageRequest {
     /// `flowValue`: the add-on's volume in MB, a positive whole number sent as a string.
     #[serde(rename = "flowValue", deserialize_with = "crate::lenient::string")]
@@ -43,7 +43,7 @@ impl Operation for AddRefuelPackageRequest {
 }
 
 /// Answer of 3.2.21.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, cmi_derive::Model)]
 pub struct AddRefuelPackageResponse {
     /// `data`: the created add-on.
     #[serde(
@@ -59,7 +59,7 @@ pub struct AddRefuelPackageResponse {
 }
 
 /// `RefuelPackInfo` (not tabled; fields from the example): the add-on just created.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, cmi_derive::Model)]
 pub struct RefuelPackInfo {
     /// `id`: the add-on ID (`R2403071521207715011`).
     #[serde(rename = "id", default, deserialize_with = "crate::lenient::string")]
@@ -78,7 +78,7 @@ pub struct RefuelPackInfo {
 
 /// Request of 3.2.22: one page of the channel's add-ons. Both fields are optional; the
 /// platform defaults to page 1 of 10.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, cmi_derive::Model)]
 pub struct QueryRefuelPackagesRequest {
     /// `pageNo`: page number, from 1 (sent as a string).
     #[serde(
@@ -130,7 +130,7 @@ impl Operation for QueryRefuelPackagesRequest {
 }
 
 /// Answer of 3.2.22.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, cmi_derive::Model)]
 pub struct QueryRefuelPackagesResponse {
     /// `data`: the add-ons of the page.
     #[serde(rename = "data", default, deserialize_with = "crate::lenient::vec")]
@@ -166,7 +166,7 @@ crate::wire_enum! {
 }
 
 /// `RefuelPack`: one of the channel's add-ons.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, cmi_derive::Model)]
 pub struct RefuelPack {
     /// `id`: the add-on ID.
     #[serde(rename = "id", default, deserialize_with = "crate::lenient::string")]
@@ -214,7 +214,7 @@ impl RefuelPack {
 // ---------------------------------------------------------------------------------------------
 
 /// Request of 3.2.23: delete one of the channel's add-ons.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, cmi_derive::Model)]
 pub struct DeleteRefuelPackageRequest {
     /// `refuelId`: the add-on ID.
     #[serde(rename = "refuelId", deserialize_with = "crate::lenient::string")]
@@ -243,7 +243,7 @@ impl Operation for DeleteRefuelPackageRequest {
 }
 
 /// Answer of 3.2.23: only the status, which the envelope consumes.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, cmi_derive::Model)]
 pub struct DeleteRefuelPackageResponse {
     /// Fields the spec does not list.
     #[serde(flatten)]

@@ -40,7 +40,7 @@ crate::wire_enum! {
 }
 
 /// Request of 3.2.6: the bundles bought for a card, named by `hImsi` or `iccid`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, cmi_derive::Model)]
 pub struct QuerySubscribedBundlesRequest {
     /// `hImsi`: the card's home IMSI (6-15 digits).
     #[serde(
@@ -175,7 +175,7 @@ impl Operation for QuerySubscribedBundlesRequest {
 }
 
 /// Answer of 3.2.6.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, cmi_derive::Model)]
 pub struct QuerySubscribedBundlesResponse {
     /// `userDataBundles`: the card's bundles (empty is normal). Order is not documented:
     /// use [`QuerySubscribedBundlesResponse::active`], never the first entry.
@@ -212,7 +212,7 @@ impl QuerySubscribedBundlesResponse {
 
 /// A bundle bought for a card (`UserDataBundle`). Times are UTC (the spec gives no format
 /// or zone for the 30-character ones; production clients treat them as UTC).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, cmi_derive::Model)]
 pub struct UserDataBundle {
     /// `bundleDesc`: the description per language.
     #[serde(rename = "bundleDesc", default, deserialize_with = "crate::lenient::vec")]

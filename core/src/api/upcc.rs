@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// Request of 3.2.14: the UPCC (speed policy) templates linked to the channel, whose IDs
 /// 3.2.18 and 3.2.19 use. Every filter is optional; the default lists all.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, cmi_derive::Model)]
 pub struct QueryUpccTemplatesRequest {
     /// `templateId`: only this template.
     #[serde(
@@ -67,7 +67,7 @@ impl Operation for QueryUpccTemplatesRequest {
 }
 
 /// Answer of 3.2.14.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, cmi_derive::Model)]
 pub struct QueryUpccTemplatesResponse {
     /// `upccTemplate`: the templates.
     #[serde(rename = "upccTemplate", default, deserialize_with = "crate::lenient::vec")]
@@ -90,7 +90,7 @@ impl QueryUpccTemplatesResponse {
 }
 
 /// `UpccTemplate`: one speed-policy template.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, cmi_derive::Model)]
 pub struct UpccTemplate {
     /// `templateId`: its ID (`P23061314267445`).
     #[serde(rename = "templateId", default, deserialize_with = "crate::lenient::string")]

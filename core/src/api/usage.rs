@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// Select the card with `himsi` or `iccid`, or narrow to one order with `childOrderId` (when
 /// given, the platform uses only it) or `thirdOrderId` (production clients query with it alone).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, cmi_derive::Model)]
 pub struct QueryQuotaRequest {
     /// `himsi` (lower-case in this interface): the primary card's IMSI.
     #[serde(
@@ -149,7 +149,7 @@ impl Operation for QueryQuotaRequest {
 /// clients read) and the fields of one `QuotaRes` at the top level (the example). Both decode
 /// into `quota_list`; a top-level form becomes one more entry (after any `quotaList` entries)
 /// that also takes the top-level `ext`. The typed form always re-encodes as `quotaList`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, cmi_derive::Model)]
 #[serde(from = "RawQueryQuotaResponse")]
 pub struct QueryQuotaResponse {
     /// `quotaList`: one entry per bundle reported.
@@ -242,7 +242,7 @@ impl QueryQuotaResponse {
 }
 
 /// `QuotaRes`: usage of one bundle.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, cmi_derive::Model)]
 pub struct QuotaRes {
     /// `subscriberQuota`: the real-time quota of the bundle.
     #[serde(
@@ -264,7 +264,7 @@ pub struct QuotaRes {
 }
 
 /// `SubscriberQuota`: the real-time quota of a bundle. Volumes are MB (`"300.00"`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, cmi_derive::Model)]
 pub struct SubscriberQuota {
     /// `qtavalue`: high-speed allowance for the cycle, or for the day for daily bundles; add-ons
     /// excluded.
@@ -329,7 +329,7 @@ impl SubscriberQuota {
 }
 
 /// `DirectionalAppFlow`: usage of one group of directional apps. Volumes are MB.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, cmi_derive::Model)]
 pub struct DirectionalAppFlow {
     /// `directionalAppTotalFlow`: the group's allowance.
     #[serde(
@@ -356,7 +356,7 @@ pub struct DirectionalAppFlow {
 }
 
 /// `HistoryQuota`: usage of one day (and, when `appName` is set, of one app on that day).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, cmi_derive::Model)]
 pub struct HistoryQuota {
     /// `time`: the day, `YYYYMMDD`. Day boundaries appear to be Asia/Shanghai (UTC+8) days: a
     /// production client matches them against the Beijing date; the spec is silent.
@@ -391,7 +391,7 @@ pub struct HistoryQuota {
 // ---------------------------------------------------------------------------------------------
 
 /// Request of 3.2.11: the countries one bundle of one card was used in, in time order.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, cmi_derive::Model)]
 pub struct QueryUsageTrajectoriesRequest {
     /// `imsi`: the primary card's IMSI; one of `imsi` / `iccid` is required.
     #[serde(
@@ -482,7 +482,7 @@ impl Operation for QueryUsageTrajectoriesRequest {
 }
 
 /// Answer of 3.2.11.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, cmi_derive::Model)]
 pub struct QueryUsageTrajectoriesResponse {
     /// `trajectoriesList`: the countries, in time order as sent.
     #[serde(rename = "trajectoriesList", default, deserialize_with = "crate::lenient::vec")]
@@ -505,7 +505,7 @@ impl QueryUsageTrajectoriesResponse {
 }
 
 /// `trajectories`: one stay of the card in one country.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, cmi_derive::Model)]
 pub struct Trajectory {
     /// `hImsi` (a client sample spells it `himsi`): the primary card's IMSI.
     #[serde(rename = "hImsi", alias = "himsi", default, deserialize_with = "crate::lenient::string")]

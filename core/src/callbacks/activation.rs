@@ -6,7 +6,7 @@ use crate::datetime::DateTime;
 use serde::{Deserialize, Serialize};
 
 /// Body of 3.2.15 as CMI sends it.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, cmi_derive::Model)]
 pub struct ActivationNotification {
     /// `iccid`: the card.
     #[serde(rename = "iccid", default, deserialize_with = "crate::lenient::string")]
@@ -73,7 +73,7 @@ impl ActivationNotification {
 
 /// The reply to 3.2.15. The table names the text `msg` and the example `description`, so both
 /// are sent: `{"code":"0","msg":"Success","description":"Success"}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, cmi_derive::Model)]
 pub struct ActivationAck {
     /// `code`: `0` success, anything else failure.
     #[serde(rename = "code")]

@@ -49,7 +49,7 @@ impl EsimExecutionStatus {
 }
 
 /// `EsimNotifyReqHeader`: the ES2+ request header.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, cmi_derive::Model)]
 pub struct EsimNotifyHeader {
     /// `functionRequesterIdentifier`: the caller's ID (32 hex in the example).
     #[serde(rename = "functionRequesterIdentifier", default, deserialize_with = "crate::lenient::string")]
@@ -63,7 +63,7 @@ pub struct EsimNotifyHeader {
 }
 
 /// `EsimNotifyStatus`: the outcome of the reported step.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, cmi_derive::Model)]
 pub struct NotificationPointStatus {
     /// `status`: e.g. `Executed-Success`.
     #[serde(
@@ -79,7 +79,7 @@ pub struct NotificationPointStatus {
 }
 
 /// Body of 3.2.17 as CMI sends it.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, cmi_derive::Model)]
 pub struct EsimStatusNotification {
     /// `header`: the ES2+ header.
     #[serde(
@@ -180,7 +180,7 @@ impl EsimStatusNotification {
 }
 
 /// `StatusCodeData` of the reply.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, cmi_derive::Model)]
 pub struct StatusCodeData {
     /// `subjectCode`: `0` on success.
     #[serde(rename = "subjectCode")]
@@ -194,7 +194,7 @@ pub struct StatusCodeData {
 }
 
 /// `FunctionExecutionStatus` of the reply.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, cmi_derive::Model)]
 pub struct FunctionExecutionStatus {
     /// `status`: `Executed-Success` or `Failed`.
     #[serde(rename = "status")]
@@ -205,7 +205,7 @@ pub struct FunctionExecutionStatus {
 }
 
 /// `EsimNotifyResHeader`: the header of the reply.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, cmi_derive::Model)]
 pub struct EsimAckHeader {
     /// `functionExecutionStatus`: the outcome.
     #[serde(rename = "functionExecutionStatus")]
@@ -219,7 +219,7 @@ pub struct EsimAckHeader {
 /// at the top level; it is sent in both places:
 /// `{"header":{"functionExecutionStatus":{"status":"Executed-Success","statusCodeData":
 /// {"subjectCode":"0","reasonCode":"0","message":"success"}},"iccid":"<iccid>"},"iccid":"<iccid>"}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, cmi_derive::Model)]
 pub struct EsimStatusAck {
     /// `header`: outcome and ICCID echo.
     #[serde(rename = "header")]

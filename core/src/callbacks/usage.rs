@@ -6,7 +6,7 @@ use crate::units::DataVolume;
 use serde::{Deserialize, Serialize};
 
 /// Body of 3.2.16 as CMI sends it.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, cmi_derive::Model)]
 pub struct UsageNotification {
     /// `imsi`: the card's IMSI; one of `imsi` / `iccid` is present.
     #[serde(
@@ -73,7 +73,7 @@ impl UsageNotification {
 }
 
 /// The reply to 3.2.16: `{"code":"0","description":"Success"}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, cmi_derive::Model)]
 pub struct UsageAck {
     /// `code`: `0` success, anything else failure.
     #[serde(rename = "code")]

@@ -54,6 +54,22 @@ macro_rules! operations {
             }
         }
 
+        /// Describes every operation's request and response into `reg`.
+        #[cfg(feature = "reflect")]
+        pub(crate) fn describe_operations(reg: &mut crate::reflect::Registry) {
+            use crate::reflect::Describe;
+            $( <$req>::describe(reg); <$resp>::describe(reg); )+
+        }
+
+        /// The request and response model names of an operation (canonical name).
+        #[cfg(feature = "reflect")]
+        pub fn operation_types(name: &str) -> Option<(&'static str, &'static str)> {
+            match name {
+                $( stringify!($name) => Some((stringify!($req), stringify!($resp))), )+
+                _ => None,
+            }
+        }
+
         /// Every outbound operation, in specification order.
         pub const OPERATIONS: &[OperationInfo] = &[
             $( OperationInfo {
@@ -65,6 +81,22 @@ macro_rules! operations {
             }, )+
         ];
     };
+}
+
+#[cfg(feature = "reflect")]
+impl Client {
+    /// Sends the operation `name` (any spelling) with a body in the surface of `case` (field
+    /// names of the bindings, typed values; wire names are accepted too) and returns the
+    /// answer in that surface. What the bindings call; see [`crate::reflect`].
+    pub async fn call_surface(&self, name: &str, body: Value, case: crate::reflect::Case) -> Result<Value> {
+        let canonical = canonical_name(name)
+            .ok_or_else(|| Error::validation("operation", format!("unknown operation `{name}`")))?;
+        let (request, response) = operation_types(canonical)
+            .ok_or_else(|| Error::validation("operation", format!("unknown operation `{name}`")))?;
+        let wire = crate::reflect::from_surface(request, body, case)?;
+        let answer = self.call_json(canonical, wire).await?;
+        Ok(crate::reflect::to_surface(response, answer, case))
+    }
 }
 
 /// Maps `create_order`, `create-order` and `createOrder` to `create_order`.

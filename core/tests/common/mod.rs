@@ -23,7 +23,11 @@ fn list<'a>(v: &'a Value, key: &str) -> &'a [Value] {
 }
 
 /// Checks every case of `tests/vectors/operations/<Op::NAME>.json`.
-pub fn check<Op: Operation + DeserializeOwned>() {
+pub fn check<Op>()
+where
+    Op: Operation + DeserializeOwned,
+    Op::Response: DeserializeOwned,
+{
     let v = load(Op::NAME);
     assert_eq!(v["operation"], Op::NAME, "operation name");
     assert_eq!(v["path"], Op::PATH, "path");
@@ -41,6 +45,8 @@ pub fn check<Op: Operation + DeserializeOwned>() {
         let wire = req.encode(token, &options).unwrap();
         let wire: Value = serde_json::from_slice(&wire).unwrap();
         assert_eq!(wire, case["wire"], "{} {name}: wire body", Op::NAME);
+        #[cfg(feature = "reflect")]
+        surface_round_trip::<Op>(&req, true, &format!("{} {name}", Op::NAME));
     }
 
     for case in list(&v, "invalid_requests") {
@@ -60,6 +66,8 @@ pub fn check<Op: Operation + DeserializeOwned>() {
             envelope::decode::<Op>(&body, &[]).unwrap_or_else(|e| panic!("{} {name}: does not decode: {e}", Op::NAME));
         let typed = serde_json::to_value(&resp).unwrap();
         assert_eq!(typed, case["expect"], "{} {name}: typed answer", Op::NAME);
+        #[cfg(feature = "reflect")]
+        surface_round_trip::<Op::Response>(&resp, false, &format!("{} {name}", Op::NAME));
     }
 
     for case in list(&v, "errors") {
@@ -70,5 +78,38 @@ pub fn check<Op: Operation + DeserializeOwned>() {
         if let Some(kind) = case.get("kind").and_then(Value::as_str) {
             assert_eq!(err.kind().as_str(), kind, "{} {name}: kind", Op::NAME);
         }
+    }
+}
+
+/// A model's wire JSON through both bindings' surfaces and back decodes to the same value, and
+/// the surface uses the binding's names (no wire name leaks through).
+#[cfg(feature = "reflect")]
+fn surface_round_trip<T>(value: &T, is_request: bool, what: &str)
+where
+    T: serde::Serialize + DeserializeOwned,
+{
+    use cmi_core::reflect::{Case, from_surface, registry, to_surface};
+    let op = what.split(' ').next().unwrap_or_default();
+    let (request, response) = cmi_core::client::operations::operation_types(op).expect("operation has types");
+    let type_name = if is_request { request } else { response };
+    let model = registry().model(type_name).expect("model registered");
+    for case in [Case::Snake, Case::Camel] {
+        let wire = serde_json::to_value(value).unwrap();
+        let surface = to_surface(type_name, wire, case);
+        for key in surface.as_object().expect("a model surfaces as an object").keys() {
+            assert!(
+                key == "extra" || model.fields.iter().any(|f| case.apply(f.name) == *key),
+                "{what}: surface key {key} of {type_name} in {case:?}"
+            );
+        }
+        let back = from_surface(type_name, surface.clone(), case)
+            .unwrap_or_else(|e| panic!("{what}: surface of {type_name} refused: {e}"));
+        let decoded: T = serde_json::from_value(back.clone())
+            .unwrap_or_else(|e| panic!("{what}: {type_name} from {back} does not decode: {e}"));
+        assert_eq!(
+            serde_json::to_value(&decoded).unwrap(),
+            serde_json::to_value(value).unwrap(),
+            "{what}: {type_name} through the {case:?} surface {surface}"
+        );
     }
 }
