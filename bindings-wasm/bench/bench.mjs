@@ -24,8 +24,8 @@ const PATHS = { queryUpccTemplates: 'SBO_queryUpccTemplate/v1', queryDataBundles
 const wasm = new Client(sb.options);
 const plain = new PlainClient(sb.baseUrl, sb.appKey, sb.appSecret);
 const runners = {
-  wasm: () => wasm[operation]({}),
-  plain: () => plain.call(PATHS[operation], {}),
+  wasm: () => wasm[operation](operation === 'queryDataBundles' ? { cooperationMode: 'Consignment' } : {}),
+  plain: () => plain.call(PATHS[operation], operation === 'queryDataBundles' ? { cooperationMode: '1' } : {}),
 };
 
 async function measure(fn, concurrency, ms) {

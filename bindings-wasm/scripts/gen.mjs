@@ -6,23 +6,14 @@
 //
 //   node scripts/gen.mjs PKG_DIR VERSION SCHEMA_JSON
 //
-// The schema is what `cmi_core::reflect::schema()` returns (examples/schema.rs prints it).
+// The schema is what `cmi_core::reflect::schema()` returns; `cmi schema` prints it.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const [pkg, version, schemaPath] = process.argv.slice(2);
 if (!pkg || !version || !schemaPath) throw new Error('usage: gen.mjs PKG_DIR VERSION SCHEMA_JSON');
-const schema = schemaPath === '-' ? await stubSchema() : JSON.parse(readFileSync(schemaPath, 'utf8'));
+const schema = JSON.parse(readFileSync(schemaPath, 'utf8'));
 const here = new URL('..', import.meta.url).pathname;
-
-// Until the core's reflection lands: operations from the module itself, models as open records.
-async function stubSchema() {
-  const { initSync, operations } = await import(join(pkg, 'cmi_wasm.js'));
-  initSync({ module: readFileSync(join(pkg, 'cmi_wasm_bg.wasm')) });
-  const pascal = (s) => s.replace(/(^|_)([a-z])/g, (_, __, c) => c.toUpperCase());
-  const list = JSON.parse(operations()).map((o) => ({ ...o, request: `${pascal(o.name)}Request`, response: `${pascal(o.name)}Response` }));
-  return { operations: list, models: {}, enums: {}, notifications: [] };
-}
 
 const camel = (s) => s.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase());
 const ops = schema.operations.map((o) => ({ name: o.name, camel: o.camel ?? camel(o.name), kind: o.kind, section: o.section, path: o.path }));
@@ -119,7 +110,9 @@ for (const [name, m] of Object.entries(models)) {
   out += doc(m.doc);
   out += `export interface ${name} {\n`;
   for (const f of m.fields) {
-    const optional = f.type.kind === 'optional' || (!loose && !f.required);
+    // Requests: what the core does not require may be left out. Answers: an absent optional is
+    // an absent key, and so may be an empty list or map the platform left out.
+    const optional = f.type.kind === 'optional' || (loose ? !f.required && ['list', 'map', 'json'].includes(f.type.kind) : !f.required);
     out += doc(f.doc, '  ');
     out += `  ${f.camel}${optional ? '?' : ''}: ${ts(f.type, loose)};\n`;
   }

@@ -13,6 +13,7 @@ mod error;
 #[cfg(target_arch = "wasm32")]
 mod transport;
 
+use cmi_core::reflect::Case;
 use cmi_core::{Client, Config, Error};
 use serde_json::Value;
 #[cfg(target_arch = "wasm32")]
@@ -68,11 +69,12 @@ impl Core {
     }
 }
 
-/// One call: body text to answer text. The one place that picks the core's by-name entry.
+/// One call: body text to answer text, in the camelCase surface (operations.md); the core
+/// converts both ways and validates (an unknown field is a validation error naming it).
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 async fn invoke(client: &Client, name: &str, body: &str) -> Result<String, Error> {
     let body: Value = serde_json::from_str(body).map_err(|e| Error::validation("(body)", e.to_string()))?;
-    let answer = client.call_json(name, body).await?;
+    let answer = client.call_surface(name, body, Case::Camel).await?;
     Ok(answer.to_string())
 }
 
@@ -119,15 +121,12 @@ pub fn parse_notification(headers: &str, body: &[u8], failure_message: &str) -> 
         .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
         .collect();
     let parsed = cmi_core::callbacks::parse_notification(&headers, body).map_err(|e| error::to_js(&e))?;
-    let kind = match parsed.kind().as_str() {
-        "esim_status" => "esimStatus",
-        k => k,
+    let mut out = match cmi_core::reflect::notification_to_surface(&parsed, Case::Camel) {
+        Value::Object(map) => map,
+        _ => serde_json::Map::new(),
     };
+    // The acknowledgements as the exact bytes to answer with, not as parsed JSON.
     let text = |b: Vec<u8>| String::from_utf8_lossy(&b).into_owned();
-    let mut out = serde_json::Map::new();
-    out.insert("kind".into(), kind.into());
-    out.insert("dedupeKey".into(), parsed.dedupe_key().into());
-    out.insert("event".into(), parsed.notification().to_value());
     out.insert("ack".into(), text(parsed.ack_body()).into());
     out.insert("failureAck".into(), text(parsed.failure_ack_body(failure_message)).into());
     Ok(Value::Object(out).to_string())
@@ -137,21 +136,4 @@ pub fn parse_notification(headers: &str, body: &[u8], failure_message: &str) -> 
 #[wasm_bindgen(js_name = wsseDigest)]
 pub fn wsse_digest(nonce: &str, created: &str, secret: &str) -> String {
     cmi_core::wsse::password_digest(nonce, created, secret)
-}
-
-/// The operations as JSON: `[{name, path, section, kind}]`, snake_case names.
-#[wasm_bindgen]
-pub fn operations() -> String {
-    let list: Vec<Value> = cmi_core::client::operations::OPERATIONS
-        .iter()
-        .map(|o| {
-            let mut m = serde_json::Map::new();
-            m.insert("name".into(), o.name.into());
-            m.insert("path".into(), o.path.into());
-            m.insert("section".into(), o.section.into());
-            m.insert("kind".into(), format!("{:?}", o.kind).to_lowercase().into());
-            Value::Object(m)
-        })
-        .collect();
-    Value::Array(list).to_string()
 }

@@ -26,7 +26,7 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>cmi-datacard</title>
       out.guard = e.name + ':' + e.kind;
     }
     const relay = new m.RelayClient({ url: '/relay' });
-    const answer = await relay.queryDataBundles({ cooperationMode: '1' });
+    const answer = await relay.queryDataBundles({ cooperationMode: 'Consignment' });
     out.bundles = answer.dataBundles.length;
     try {
       await relay.queryQuota({});

@@ -25,6 +25,11 @@ for (const file of readdirSync(new URL('callbacks/', vectors))) {
       assert.deepEqual(JSON.parse(p.ack), c.ack, `case ${i}`);
       assert.deepEqual(JSON.parse(p.failureAck), c.failure_ack, `case ${i}`);
       assert.ok(p.event && typeof p.event === 'object', `case ${i}`);
+      if (p.kind === 'activation') {
+        // the camelCase surface, not the wire names
+        assert.equal(p.event.dataBundleId, c.expect.packageId, `case ${i}`);
+        assert.equal(p.event.packageId, undefined, `case ${i}`);
+      }
       // bytes work as well as text
       assert.equal(parseNotification(new Headers(), new TextEncoder().encode(body)).dedupeKey, c.dedupe_key);
     }

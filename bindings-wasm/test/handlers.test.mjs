@@ -25,7 +25,7 @@ async function roundTrip(base, card, order) {
   await sb.admin('POST', 'reset');
   await sb.admin('POST', 'callbacks', { url: `${base}/cmi/notify`, esim_url: `${base}/cmi/notify` });
   const c = new Client(sb.options);
-  await c.createOrder({ thirdOrderId: order, is_Refuel: '1', dataBundleId: 'D2401011200000000002', quantity: 1, ICCID: card });
+  await c.createOrder({ thirdOrderId: order, purchaseKind: 'Bundle', dataBundleId: 'D2401011200000000002', quantity: 1, iccid: card });
   await sb.admin('POST', `cards/${card}/location`, { mcc: '454' });
   await sb.admin('POST', 'clock/advance', { seconds: 6 * 3600 });
   await sb.admin('POST', `esim/${card}/install`, {});

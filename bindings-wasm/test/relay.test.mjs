@@ -32,7 +32,7 @@ after(() => {
 const alice = () => new RelayClient({ url, headers: { 'x-portal-user': 'alice' } });
 
 test('an allowed call goes through the relay and comes back typed', async () => {
-  const r = await alice().queryDataBundles({ cooperationMode: '1' });
+  const r = await alice().queryDataBundles({ cooperationMode: 'Consignment' });
   assert.ok(r.dataBundles.length > 0);
   assert.equal(asked.at(-1), 'queryDataBundles');
 });
@@ -45,16 +45,16 @@ test('the light entry (no wasm) has the same methods', async () => {
 test('authorize refuses: 403 as a refused CmiError, nothing sent to CMI', async () => {
   const before = (await sb.admin('GET', 'stats')).calls.create_order;
   await assert.rejects(
-    alice().createOrder({ thirdOrderId: 'r1', is_Refuel: '1', dataBundleId: demo.BUNDLE_ASIA, quantity: 1, ICCID: demo.ICCID_ESIM }),
+    alice().createOrder({ thirdOrderId: 'r1', purchaseKind: 'Bundle', dataBundleId: demo.BUNDLE_ASIA, quantity: 1, iccid: demo.ICCID_ESIM }),
     (e) => e instanceof CmiError && e.kind === 'refused',
   );
-  await assert.rejects(new RelayClient({ url }).queryDataBundles({ cooperationMode: '1' }), (e) => e.kind === 'refused');
+  await assert.rejects(new RelayClient({ url }).queryDataBundles({ cooperationMode: 'Consignment' }), (e) => e.kind === 'refused');
   assert.equal((await sb.admin('GET', 'stats')).calls.create_order, before);
 });
 
 test('the token call is never relayed', async () => {
   assert.equal(typeof alice().getAccessToken, 'undefined');
-  await assert.rejects(alice().call('getAccessToken', { id: sb.appKey, type: '106' }), (e) => e.kind === 'validation' && e.field === 'operation');
+  await assert.rejects(alice().call('getAccessToken', { id: sb.appKey, accountType: '106' }), (e) => e.kind === 'validation' && e.field === 'operation');
 });
 
 test('platform and validation errors arrive as CmiError with their fields', async () => {

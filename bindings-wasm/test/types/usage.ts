@@ -44,10 +44,10 @@ export async function typed(client: Client): Promise<void> {
 
 export async function relay(): Promise<void> {
   const r = new RelayClient({ url: '/api/cmi' });
-  const bundles = await r.queryDataBundles({});
+  const bundles = await r.queryDataBundles({ cooperationMode: 'Consignment' });
   void bundles.dataBundles;
   // @ts-expect-error: the token call is not relayed
-  await r.getAccessToken({ id: 'k', type: '106' });
+  await r.getAccessToken({ id: 'k', accountType: '106' });
   createRelayHandler(new Client({ baseUrl: 'https://x', appKey: 'k', appSecret: 's' }), {
     authorize: ({ operation }) => operation !== 'createOrder',
   });
