@@ -18,7 +18,8 @@ pub const INTERNAL: u8 = 5;
 /// Shown at the end of `cmi --help`.
 pub const HELP: &str = "\
 Configuration: --base-url/--app-key/--app-secret or CMI_BASE_URL, CMI_APP_KEY, CMI_APP_SECRET
-(and CMI_TIMEOUT_MS, CMI_MAX_RETRIES). To try it locally, run `cmi sandbox` in another shell
+(and CMI_TIMEOUT_MS, CMI_MAX_RETRIES). Fleet mode: --redis URL or CMI_REDIS_URL shares the
+token and the --rate-limit budget (CMI_RATE_LIMIT) with other workers. To try it locally, run `cmi sandbox` in another shell
 and export the three CMI_* lines it prints first.
 
 Exit codes: 0 success; 1 the platform answered with an error code (code and description on

@@ -27,12 +27,29 @@ pub fn command() -> Command {
                 .value_parser(clap::value_parser!(u64).range(1..))
                 .help("Lifetime of issued access tokens"),
         )
+        .arg(
+            Arg::new("revoke_on_reissue")
+                .long("revoke-on-reissue")
+                .action(clap::ArgAction::SetTrue)
+                .help("A newly issued token revokes the credential's older ones (fleet tests)"),
+        )
+        .arg(
+            Arg::new("qps_limit")
+                .long("qps-limit")
+                .default_value("0")
+                .value_parser(clap::value_parser!(u32))
+                .help("Refuse with 9000004 beyond this many calls per second per credential; 0 = no limit"),
+        )
 }
 
 pub async fn run(m: &ArgMatches) -> ExitCode {
     let port = *m.get_one::<u16>("port").unwrap_or(&0);
     let ttl = *m.get_one::<u64>("token_ttl").unwrap_or(&600);
-    let builder = cmi_sandbox::Sandbox::builder().port(port).token_ttl(Duration::from_secs(ttl));
+    let builder = cmi_sandbox::Sandbox::builder()
+        .port(port)
+        .token_ttl(Duration::from_secs(ttl))
+        .revoke_on_reissue(m.get_flag("revoke_on_reissue"))
+        .qps_limit(*m.get_one::<u32>("qps_limit").unwrap_or(&0));
     match cmi_sandbox::serve_forever(builder).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -35,6 +35,20 @@ pub fn global_args() -> Vec<Arg> {
             .action(ArgAction::SetTrue)
             .global(true)
             .help("Permit http:// to a non-loopback host"),
+        Arg::new("redis")
+            .long("redis")
+            .env("CMI_REDIS_URL")
+            .hide_env_values(true)
+            .global(true)
+            .value_name("URL")
+            .help("Fleet mode: share the token and the rate budget with other workers through Redis (redis://host:port/db, rediss:// for TLS); falls back to local state while Redis is away"),
+        Arg::new("rate_limit")
+            .long("rate-limit")
+            .env("CMI_RATE_LIMIT")
+            .global(true)
+            .value_name("CALLS_PER_S")
+            .value_parser(clap::value_parser!(f64))
+            .help("At most this many calls per second (fleet-wide with --redis)"),
         Arg::new("table")
             .long("table")
             .action(ArgAction::SetTrue)
@@ -64,9 +78,21 @@ pub fn config(m: &ArgMatches) -> Result<Config, Error> {
     Ok(c)
 }
 
-/// A client from flags and environment.
+/// A client from flags and environment: in fleet mode with `--redis`.
 pub fn client(m: &ArgMatches) -> Result<Client, Error> {
-    Client::new(config(m)?)
+    let config = config(m)?;
+    let rate = m.get_one::<f64>("rate_limit").copied().filter(|r| r.is_finite() && *r > 0.0);
+    match text(m, "redis") {
+        Some(url) => cmi_fleet::Fleet::new(&url, cmi_fleet::FleetOptions::default())?.client(config, rate),
+        None => {
+            let builder = Client::builder(config);
+            match rate {
+                Some(r) => builder.rate_limit(r, 1),
+                None => builder,
+            }
+            .build()
+        }
+    }
 }
 
 /// Reads `--body`: inline JSON, or `@path` for a file.

@@ -20,7 +20,12 @@ impl Drop for Sandbox {
 
 /// Starts `cmi sandbox --port 0` and reads its three shell-ready lines.
 fn sandbox() -> Sandbox {
-    let mut child = Command::new(CMI).args(["sandbox", "--port", "0"]).stdout(Stdio::piped()).spawn().unwrap();
+    sandbox_with(&[])
+}
+
+fn sandbox_with(flags: &[&str]) -> Sandbox {
+    let mut child =
+        Command::new(CMI).args(["sandbox", "--port", "0"]).args(flags).stdout(Stdio::piped()).spawn().unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let mut env = Vec::new();
     for expected in ["CMI_BASE_URL", "CMI_APP_KEY", "CMI_APP_SECRET"] {
@@ -120,4 +125,23 @@ fn bulk_continues_past_failures() {
     assert_eq!(results.len(), 4);
     assert_eq!(results.iter().filter(|r| r["ok"] == true).count(), 2);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `--redis` with nothing listening: fleet mode falls back to local state and the call works
+/// (the Redis side itself is tested in fleet/tests with a real redis-server).
+#[test]
+fn redis_flag_degrades_to_local_state_when_redis_is_away() {
+    let sb = sandbox_with(&["--revoke-on-reissue", "--qps-limit", "50"]);
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let url = format!("redis://127.0.0.1:{port}/0");
+    let out = Command::new(CMI)
+        .args(["query-himsi-state", "--body", r#"{"iccid":"89852342024000000021"}"#, "--rate-limit", "20"])
+        .envs(sb.env.iter().map(|(k, v)| (k, v)))
+        .env("CMI_REDIS_URL", &url)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let out = cmi(&sb, &["query-himsi-state", "--body", "{}", "--redis", "http://not-redis"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("Redis URL"), "{}", text(&out.stderr));
 }

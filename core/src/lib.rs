@@ -60,5 +60,5 @@ pub use config::Config;
 pub use error::{ApiError, Error, ErrorKind, Result, TimeoutPhase};
 pub use operation::{Operation, OperationKind, TokenPolicy, WireOptions};
 pub use secret::Secret;
-pub use token::{CachedToken, MemoryTokenStore, TokenStore};
+pub use token::{CachedToken, MemoryTokenStore, Refresh, TokenStore};
 pub use transport::{HttpRequest, HttpResponse, Transport, TransportError};

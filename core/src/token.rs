@@ -33,6 +33,37 @@ impl CachedToken {
     pub fn is_fresh(&self, now_ms: i64, margin_ms: i64) -> bool {
         now_ms < self.expires_at_ms - margin_ms
     }
+
+    /// The record a shared store keeps: `{"v":1,"token":"…","expires_at_ms":N}`. One format
+    /// for every binding's store, so workers in different languages share one token. It
+    /// carries the token itself: store it only where the token may live (never log it).
+    pub fn to_record(&self) -> String {
+        serde_json::json!({"v": 1, "token": self.token.expose(), "expires_at_ms": self.expires_at_ms}).to_string()
+    }
+
+    /// Reads a record written by [`CachedToken::to_record`]; `None` if it is not one (a
+    /// foreign or damaged value is treated as no token).
+    pub fn from_record(record: &str) -> Option<Self> {
+        let v: serde_json::Value = serde_json::from_str(record).ok()?;
+        if v.get("v")?.as_u64()? != 1 {
+            return None;
+        }
+        let token = v.get("token")?.as_str().filter(|t| !t.is_empty())?;
+        Some(Self { token: Secret::new(token), expires_at_ms: v.get("expires_at_ms")?.as_i64()? })
+    }
+}
+
+/// What a store answers a caller that found no fresh token ([`TokenStore::begin_refresh`]).
+#[derive(Debug)]
+pub enum Refresh {
+    /// Fetch a token, then report it (or the failure) to [`TokenStore::end_refresh`] with
+    /// this lease: a fencing value of a shared store's lock, `None` when there is no lock.
+    Fetch {
+        /// The lease to hand back.
+        lease: Option<String>,
+    },
+    /// Another worker stored this token while we waited: use it instead of fetching.
+    Stored(CachedToken),
 }
 
 /// Where tokens are kept between calls.
@@ -44,6 +75,28 @@ pub trait TokenStore: MaybeSend + MaybeSync + 'static {
     /// Removes the token under `key` if it is still `rejected`, so that a token another
     /// worker already refreshed is not thrown away.
     fn invalidate<'a>(&'a self, key: &'a str, rejected: &'a Secret) -> BoxFuture<'a, ()>;
+
+    /// Called (under the client's own single-flight lock) before a token is fetched for
+    /// `key`, so that a store shared by many processes can make the fetch fleet-wide single
+    /// flight: take a lock and answer [`Refresh::Fetch`], or wait for the worker holding it
+    /// and answer [`Refresh::Stored`] with the token it stored (fresh at `now_ms`). The
+    /// default answers `Fetch` at once: the process-local single flight is all there is.
+    fn begin_refresh<'a>(&'a self, key: &'a str, now_ms: i64) -> BoxFuture<'a, Refresh> {
+        let _ = (key, now_ms);
+        Box::pin(async { Refresh::Fetch { lease: None } })
+    }
+
+    /// Ends a refresh begun with [`TokenStore::begin_refresh`]: stores `token` when the fetch
+    /// succeeded (`None` when it failed) and releases the `lease`. The default stores it
+    /// with [`TokenStore::put`].
+    fn end_refresh<'a>(&'a self, key: &'a str, lease: Option<String>, token: Option<CachedToken>) -> BoxFuture<'a, ()> {
+        let _ = lease;
+        Box::pin(async move {
+            if let Some(t) = token {
+                self.put(key, t).await;
+            }
+        })
+    }
 }
 
 /// The default store: process memory.
@@ -122,5 +175,16 @@ mod tests {
         };
         tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(fut);
         assert!(format!("{t1:?}").contains("***"));
+    }
+
+    #[test]
+    fn records_round_trip_and_refuse_foreign_values() {
+        let t = CachedToken { token: Secret::new("tok\"en"), expires_at_ms: 1_733_000_000_123 };
+        assert_eq!(CachedToken::from_record(&t.to_record()), Some(t));
+        for bad in
+            ["", "x", "{}", r#"{"v":2,"token":"a","expires_at_ms":1}"#, r#"{"v":1,"token":"","expires_at_ms":1}"#]
+        {
+            assert_eq!(CachedToken::from_record(bad), None, "{bad}");
+        }
     }
 }

@@ -20,6 +20,8 @@
 //! | `POST /_sandbox/cards/{iccid}/location` | `{"mcc": "454"}` | `{"activations": n}` |
 //! | `POST /_sandbox/esim/{iccid}/{install,enable,disable,delete,fail}` | `{"eid"?, "device"?}` | `{"notifications": [..]}` |
 //! | `POST /_sandbox/deposit` | `{"amount_cents": n, "app_key"?}` | `{"currency", "amount_cents", "initial_cents"}` |
+//! | `GET /_sandbox/policy` | | [`PolicyView`](crate::PolicyView) `{"revoke_on_reissue", "qps_limit"}` |
+//! | `POST /_sandbox/policy` | `{"revoke_on_reissue"?: bool, "qps_limit"?: n \| null}` (absent = unchanged; 0 or null = no limit) | the policy now |
 
 use crate::callbacks::Registration;
 use crate::clock::{compact, real_now};
@@ -48,6 +50,15 @@ pub struct Stats {
     pub calls: BTreeMap<String, u64>,
     /// Successful 3.2.1 token issues.
     pub token_issues: u64,
+    /// Calls refused with `1000008` (unknown, revoked or expired token).
+    #[serde(default)]
+    pub token_rejections: u64,
+    /// Calls refused with `9000004` by the QPS limit.
+    #[serde(default)]
+    pub qps_rejections: u64,
+    /// Most calls of one credential that arrived within any 1000 ms (refused ones too).
+    #[serde(default)]
+    pub peak_qps: u64,
 }
 
 impl Stats {
@@ -261,6 +272,9 @@ pub fn stats(shared: &Shared) -> Stats {
         total_calls: calls.values().sum(),
         calls,
         token_issues: shared.counters.token_issues.load(Ordering::Relaxed),
+        token_rejections: shared.counters.token_rejections.load(Ordering::Relaxed),
+        qps_rejections: shared.counters.qps_rejections.load(Ordering::Relaxed),
+        peak_qps: lock(&shared.qps).peak(),
     }
 }
 
@@ -316,6 +330,7 @@ pub fn reset(shared: &Shared) {
         a.nonces.clear();
     }
     shared.counters.reset();
+    lock(&shared.qps).clear();
     shared.callbacks.clear_log();
 }
 
@@ -516,6 +531,25 @@ pub async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Response<Ful
                 Ok(ch) => reply(to_value(&set_deposit(&shared, ch, cents))),
                 Err(e) => bad(400, e),
             }
+        }
+        (&Method::GET, ["policy"]) => reply(to_value(&shared.policy.view())),
+        (&Method::POST, ["policy"]) => {
+            let mut p = shared.policy.view();
+            match body.get("revoke_on_reissue") {
+                None => {}
+                Some(Value::Bool(b)) => p.revoke_on_reissue = *b,
+                Some(_) => return bad(400, "revoke_on_reissue must be true or false"),
+            }
+            match body.get("qps_limit") {
+                None => {}
+                Some(Value::Null) => p.qps_limit = None,
+                Some(v) => match v.as_u64().and_then(|n| u32::try_from(n).ok()) {
+                    Some(n) => p.qps_limit = (n > 0).then_some(n),
+                    None => return bad(400, "qps_limit must be a whole number >= 0 or null"),
+                },
+            }
+            shared.policy.set(p);
+            reply(to_value(&p))
         }
         _ => bad(404, format!("no admin route {method} {path}")),
     }

@@ -195,6 +195,11 @@ impl Tokens {
         }
     }
 
+    /// Revokes every token of `channel` (revoke-on-reissue).
+    pub fn revoke_channel(&mut self, channel: ChannelId) {
+        self.map.retain(|_, r| r.channel != channel);
+    }
+
     /// Expires every token now.
     pub fn expire_all(&mut self, now: i64) {
         for r in self.map.values_mut() {
@@ -236,6 +241,11 @@ mod tests {
         assert_eq!(t.check(&tok, 1, 1599), Err(TokenError::Invalid));
         assert_eq!(t.check(&tok, 0, 1600), Err(TokenError::Expired));
         assert_eq!(t.check("x", 0, 1000), Err(TokenError::Invalid));
+        let (other, _) = t.issue(1, "def", 1000, 600);
+        t.revoke_channel(0);
+        assert_eq!(t.check(&tok, 0, 1100), Err(TokenError::Invalid), "revoked");
+        assert_eq!(t.check(&other, 1, 1100), Ok(()), "another channel's token stays");
+        let (tok, _) = t.issue(0, "abc", 1000, 600);
         t.expire_all(1200);
         assert_eq!(t.check(&tok, 0, 1200), Err(TokenError::Expired));
     }

@@ -33,6 +33,7 @@ pub mod error;
 pub mod faults;
 pub mod handlers;
 pub mod ops;
+pub mod qps;
 pub mod quota;
 pub mod req;
 pub mod server;
@@ -44,6 +45,7 @@ pub use callbacks::{Delivery, DeliveryState, Registration};
 pub use dataset::demo;
 pub use faults::{Fault, FaultKind, Phase, ShapeVariant, StoredFault};
 pub use handlers::esim::EsimAction;
+pub use qps::PolicyView;
 
 use auth::{Credential, Credentials, NonceCache, Tokens};
 use callbacks::{Callbacks, RetryPolicy};
@@ -127,6 +129,7 @@ pub struct SandboxBuilder {
     callback_backoff: Duration,
     start_at: Option<i64>,
     deposit_cents: i64,
+    policy: PolicyView,
 }
 
 impl Default for SandboxBuilder {
@@ -141,6 +144,7 @@ impl Default for SandboxBuilder {
             callback_backoff: Duration::from_secs(1),
             start_at: None,
             deposit_cents: dataset::DEMO_DEPOSIT_CENTS,
+            policy: PolicyView::default(),
         }
     }
 }
@@ -191,6 +195,20 @@ impl SandboxBuilder {
         self
     }
 
+    /// Revoke-on-reissue: a newly issued token revokes the older ones of its credential
+    /// (their next use answers `1000008`). Off by default.
+    pub fn revoke_on_reissue(mut self, on: bool) -> Self {
+        self.policy.revoke_on_reissue = on;
+        self
+    }
+
+    /// Refuses with `9000004` a call of a credential that already had `per_second` accepted
+    /// calls within the last second (0 = no limit, the default).
+    pub fn qps_limit(mut self, per_second: u32) -> Self {
+        self.policy.qps_limit = (per_second > 0).then_some(per_second);
+        self
+    }
+
     /// Builds the dataset, binds 127.0.0.1 and serves on the current Tokio runtime.
     pub async fn start(self) -> Result<SandboxHandle> {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", self.port)).await?;
@@ -235,6 +253,8 @@ impl SandboxBuilder {
             faults: Mutex::new(Default::default()),
             any_fault: Default::default(),
             counters: Counters::default(),
+            policy: qps::Policy::new(self.policy),
+            qps: Mutex::new(Default::default()),
             shutdown: tx,
         });
         let task = tokio::spawn(server::run(listener, shared.clone()));
@@ -348,6 +368,15 @@ impl SandboxHandle {
         admin::set_deposit(&self.shared, 0, cents)
     }
 
+    /// The fleet switches now (revoke-on-reissue, QPS limit).
+    pub fn policy(&self) -> PolicyView {
+        self.shared.policy.view()
+    }
+    /// Replaces the fleet switches while serving.
+    pub fn set_policy(&self, policy: PolicyView) {
+        self.shared.policy.set(policy)
+    }
+
     /// Call counters.
     pub fn stats(&self) -> Stats {
         admin::stats(&self.shared)
@@ -356,7 +385,7 @@ impl SandboxHandle {
     pub fn state(&self) -> StateSnapshot {
         admin::snapshot(&self.shared)
     }
-    /// Back to the start state (registrations kept).
+    /// Back to the start state (registrations and policy kept).
     pub fn reset(&self) {
         admin::reset(&self.shared)
     }

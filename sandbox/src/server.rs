@@ -74,6 +74,10 @@ pub struct Counters {
     pub calls: [AtomicU64; 22],
     /// Tokens issued.
     pub token_issues: AtomicU64,
+    /// Calls refused with `1000008` (token unknown, revoked or expired).
+    pub token_rejections: AtomicU64,
+    /// Calls refused with `9000004` by the QPS limit.
+    pub qps_rejections: AtomicU64,
 }
 
 impl Counters {
@@ -83,6 +87,8 @@ impl Counters {
             c.store(0, Ordering::SeqCst);
         }
         self.token_issues.store(0, Ordering::SeqCst);
+        self.token_rejections.store(0, Ordering::SeqCst);
+        self.qps_rejections.store(0, Ordering::SeqCst);
     }
 }
 
@@ -114,6 +120,10 @@ pub struct Shared {
     pub any_fault: std::sync::atomic::AtomicBool,
     /// Counters.
     pub counters: Counters,
+    /// Fleet switches (revoke-on-reissue, QPS limit).
+    pub policy: crate::qps::Policy,
+    /// Calls of the last second per credential.
+    pub qps: Mutex<crate::qps::QpsWindows>,
     /// Notification dispatcher.
     pub callbacks: Arc<Callbacks>,
     /// Shutdown signal.
@@ -338,6 +348,10 @@ async fn api(shared: Arc<Shared>, op: usize, req: Request<Incoming>) -> Answer {
             Err(e) => return Ok(error_response(op, &plan, &e, now_wsse)),
         };
     let channel = cred.channel;
+    if !lock(&shared.qps).arrive(channel, std::time::Instant::now(), shared.policy.qps_limit()) {
+        shared.counters.qps_rejections.fetch_add(1, Ordering::Relaxed);
+        return Ok(error_response(op, &plan, &ApiError::code("9000004"), now_wsse));
+    }
     if !lock(&shared.auth).nonces.check_and_insert(&username, &nonce, now_wsse, 2 * window) {
         let e = ApiError::with("1000003", "Nonce check failed: the nonce was already used").http(401);
         return Ok(error_response(op, &plan, &e, now_wsse));
@@ -357,6 +371,9 @@ async fn api(shared: Arc<Shared>, op: usize, req: Request<Incoming>) -> Answer {
         });
     }
     if let Err(e) = check_token(&shared, OPS[op].token, r, channel, now_wsse) {
+        if e.code == "1000008" {
+            shared.counters.token_rejections.fetch_add(1, Ordering::Relaxed);
+        }
         return Ok(error_response(op, &plan, &e, now_wsse));
     }
 
@@ -397,7 +414,13 @@ fn issue_token(shared: &Shared, r: Req<'_>, username: &str, now: i64) -> Result<
     if id != username {
         return Err(ApiError::with("1000002", "UserName check failed: id differs from the X-WSSE Username"));
     }
-    let (token, expires) = lock(&shared.auth).tokens.issue(cred.channel, &cred.user_id, now, shared.cfg.token_ttl);
+    let (token, expires) = {
+        let mut auth = lock(&shared.auth);
+        if shared.policy.revoke_on_reissue() {
+            auth.tokens.revoke_channel(cred.channel);
+        }
+        auth.tokens.issue(cred.channel, &cred.user_id, now, shared.cfg.token_ttl)
+    };
     shared.counters.token_issues.fetch_add(1, Ordering::Relaxed);
     let mut m = Map::new();
     m.insert("accessToken".into(), token.into());

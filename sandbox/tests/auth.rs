@@ -223,3 +223,39 @@ async fn http_level_errors() {
     assert_eq!((r.status, r.code()), (400, "1000007".into()));
     sb.shutdown().await;
 }
+
+#[tokio::test]
+async fn the_fleet_policy_revokes_older_tokens_and_limits_qps() {
+    let sb = sandbox().await;
+    let mut a = Client::new(&sb);
+    let mut b = Client::new(&sb);
+    assert_eq!(a.admin_get("policy").await, json!({"revoke_on_reissue": false, "qps_limit": null}));
+    let r = a.admin_post("policy", json!({"revoke_on_reissue": true})).await;
+    assert_eq!(r.json(), json!({"revoke_on_reissue": true, "qps_limit": null}));
+    let body = json!({"iccid": demo::ICCID_ACTIVE});
+
+    // b's new token revokes a's.
+    assert_eq!(a.op("query_quota", body.clone()).await["code"], "0000000");
+    b.login().await;
+    assert_eq!(a.op("query_quota", body.clone()).await["code"], "1000008");
+    assert_eq!(b.op("query_quota", body.clone()).await["code"], "0000000");
+
+    // The limit counts accepted calls in the last second; the admin API does not count.
+    assert_eq!(a.admin_post("policy", json!({"qps_limit": 2})).await.status, 200);
+    let codes: Vec<Value> = codes_of_calls(&mut b, &body, 4).await;
+    assert!(codes.iter().any(|c| c == "9000004"), "{codes:?}");
+    let stats = b.admin_get("stats").await;
+    assert_eq!(stats["token_rejections"], 1);
+    assert!(stats["qps_rejections"].as_u64().unwrap() >= 1, "{stats}");
+    assert!(stats["peak_qps"].as_u64().unwrap() >= 4, "{stats}");
+    assert_eq!(a.admin_post("policy", json!({"qps_limit": -1})).await.status, 400);
+    assert_eq!(sb.policy(), cmi_sandbox::PolicyView { revoke_on_reissue: true, qps_limit: Some(2) });
+}
+
+async fn codes_of_calls(c: &mut Client, body: &Value, n: usize) -> Vec<Value> {
+    let mut out = Vec::new();
+    for _ in 0..n {
+        out.push(c.op("query_quota", body.clone()).await["code"].clone());
+    }
+    out
+}

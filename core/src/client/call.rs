@@ -9,7 +9,7 @@ use crate::observe::{RequestRecord, ResponseRecord, redact_body};
 use crate::operation::{Operation, OperationKind, TokenPolicy};
 use crate::retry::RetryEvent;
 use crate::secret::Secret;
-use crate::token::CachedToken;
+use crate::token::{CachedToken, Refresh};
 use crate::transport::{BoxFuture, HttpRequest, TransportError};
 use crate::wsse;
 use std::sync::atomic::Ordering;
@@ -310,22 +310,36 @@ impl Client {
             if let Some(t) = inner.tokens.get(key).await.filter(|t| t.is_fresh(self.platform_now_ms(), 0)) {
                 return Ok(t.token);
             }
-            inner.token_requests.fetch_add(1, Ordering::Relaxed);
-            let answer = self.call_until(&GetAccessTokenRequest::new(inner.config.app_key.clone()), deadline).await?;
-            let token = answer.access_token.filter(|t| !t.is_empty()).ok_or_else(|| {
-                let mut e =
-                    ApiError::new(GetAccessTokenRequest::NAME, "0000000", "the token answer carried no accessToken");
-                e.category = crate::codes::Category::Auth;
-                Error::Auth(e)
-            })?;
-            let now = self.platform_now_ms();
-            let expires = answer.expire_time.map_or(now + DEFAULT_TOKEN_LIFETIME_MS, |t| t.unix_seconds() * 1000);
-            // Keep the configured margin, but never more than half the lifetime, so that a
-            // short-lived token is still used.
-            let margin = inner.config.token_margin_ms.min((expires - now) / 2).max(0);
-            inner.tokens.put(key, CachedToken { token: token.clone(), expires_at_ms: expires - margin }).await;
-            Ok(token)
+            // A shared store may make this fleet-wide: wait for another worker's token.
+            let lease = match inner.tokens.begin_refresh(key, self.platform_now_ms()).await {
+                Refresh::Stored(t) if t.is_fresh(self.platform_now_ms(), 0) => return Ok(t.token),
+                Refresh::Stored(_) => None,
+                Refresh::Fetch { lease } => lease,
+            };
+            let fetched = self.fetch_token(deadline).await;
+            let stored = fetched.as_ref().ok().cloned();
+            inner.tokens.end_refresh(key, lease, stored).await;
+            fetched.map(|t| t.token)
         })
+    }
+
+    /// Asks the platform for a new token (3.2.1).
+    async fn fetch_token(&self, deadline: i64) -> Result<CachedToken> {
+        let inner = &self.inner;
+        inner.token_requests.fetch_add(1, Ordering::Relaxed);
+        let answer = self.call_until(&GetAccessTokenRequest::new(inner.config.app_key.clone()), deadline).await?;
+        let token = answer.access_token.filter(|t| !t.is_empty()).ok_or_else(|| {
+            let mut e =
+                ApiError::new(GetAccessTokenRequest::NAME, "0000000", "the token answer carried no accessToken");
+            e.category = crate::codes::Category::Auth;
+            Error::Auth(e)
+        })?;
+        let now = self.platform_now_ms();
+        let expires = answer.expire_time.map_or(now + DEFAULT_TOKEN_LIFETIME_MS, |t| t.unix_seconds() * 1000);
+        // Keep the configured margin, but never more than half the lifetime, so that a
+        // short-lived token is still used.
+        let margin = inner.config.token_margin_ms.min((expires - now) / 2).max(0);
+        Ok(CachedToken { token, expires_at_ms: expires - margin })
     }
 }
 

@@ -1,0 +1,3 @@
+//! Helpers of the fleet tests.
+pub mod redis_server;
+pub mod workers;
