@@ -9,12 +9,14 @@ mod client;
 mod error;
 mod esim;
 mod models;
+mod orders;
 mod transport;
 
 pub use client::{ClientOptions, CmiClient};
 pub use error::{CmiError, ErrorCategory};
 pub use esim::{ActiveBundle, CardSummary, EsimActivation, lpa_string, validate_eid, validate_iccid};
 pub use models::*;
+pub use orders::transaction_code_for;
 pub use transport::{HttpHeader, HttpRequest, HttpResponse, HttpTransport, TransportError};
 
 uniffi::setup_scaffolding!();

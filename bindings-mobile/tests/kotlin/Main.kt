@@ -16,7 +16,7 @@ fun <T> eq(actual: T, expected: T, what: String) = check(actual == expected) { "
 val env: (String) -> String = { System.getenv(it) ?: error("$it is not set") }
 
 fun main() {
-    val tests: List<Pair<String, () -> Unit>> = listOf(everyOperation, typedErrors) + operationTests + errorTests + transportTests + cancellationTests + esimTests
+    val tests: List<Pair<String, () -> Unit>> = listOf(everyOperation, typedErrors) + operationTests + errorTests + transportTests + cancellationTests + esimTests + exampleTests
     var passed = 0
     var failed = 0
     for ((name, body) in tests) {

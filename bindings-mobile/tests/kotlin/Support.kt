@@ -26,6 +26,7 @@ fun admin(method: String, path: String, body: String = ""): String {
     return HttpClient.newHttpClient().send(req, JHttpResponse.BodyHandlers.ofString()).body()
 }
 
+// snippet-start: transport
 /** What an app does with OkHttp, here with the JDK's HttpClient: the SDK's calls go through
  *  the app's own HTTP stack. */
 class JdkTransport : HttpTransport {
@@ -55,3 +56,4 @@ class JdkTransport : HttpTransport {
         return HttpResponse(response.statusCode().toUShort(), headers, response.body())
     }
 }
+// snippet-end: transport

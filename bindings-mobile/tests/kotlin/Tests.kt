@@ -19,6 +19,7 @@ val operationTests: List<Pair<String, () -> Unit>> = listOf(
 val errorTests: List<Pair<String, () -> Unit>> = listOf(
     "a platform code is CmiException.Api with its table data" to {
         runBlocking {
+            // snippet-start: errors
             try {
                 client().cardSummary(UNKNOWN_ICCID)
                 throw Check("no error")
@@ -29,6 +30,7 @@ val errorTests: List<Pair<String, () -> Unit>> = listOf(
                 eq(e.retryable, false, "retryable")
                 check(e.description.isNotEmpty()) { "description" }
             }
+            // snippet-end: errors
         }
     },
     "bad input is CmiException.Validation naming the field, before any call" to {
