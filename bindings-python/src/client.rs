@@ -17,6 +17,8 @@ use tokio::task::AbortHandle;
 #[pyclass(frozen, module = "cmi_datacard._native")]
 pub struct NativeClient {
     client: Client,
+    /// Set in fleet mode: the Redis connection the token store and rate limiter share.
+    fleet: Option<cmi_fleet::Fleet>,
 }
 
 /// A running async call; `abort()` stops it (used when the asyncio future is cancelled).
@@ -46,19 +48,37 @@ fn apply_options(config: &mut Config, timeout: Option<f64>, max_retries: Option<
     config.binding = "python".to_owned();
 }
 
+/// Fleet mode: a Redis URL (`redis://` or `rediss://`) and the fleet-wide rate in calls per
+/// second (none: no fleet-wide limit, the token is still shared).
+struct FleetSettings {
+    redis_url: Option<String>,
+    rate: Option<f64>,
+    key_prefix: Option<String>,
+}
+
 impl NativeClient {
-    fn build(py: Python<'_>, config: Config) -> PyResult<Self> {
+    fn build(py: Python<'_>, config: Config, settings: FleetSettings) -> PyResult<Self> {
         // The transport starts inside the runtime's context (reqwest's connection pool).
         let _guard = runtime().enter();
-        let client = Client::new(config).map_err(|e| to_pyerr(py, &e))?;
-        Ok(Self { client })
+        let Some(url) = settings.redis_url.filter(|u| !u.trim().is_empty()) else {
+            let client = Client::new(config).map_err(|e| to_pyerr(py, &e))?;
+            return Ok(Self { client, fleet: None });
+        };
+        let mut options = cmi_fleet::FleetOptions::default();
+        if let Some(prefix) = settings.key_prefix {
+            options.key_prefix = prefix;
+        }
+        let fleet = cmi_fleet::Fleet::new(url.trim(), options).map_err(|e| to_pyerr(py, &e))?;
+        let client = fleet.client(config, settings.rate).map_err(|e| to_pyerr(py, &e))?;
+        Ok(Self { client, fleet: Some(fleet) })
     }
 }
 
 #[pymethods]
 impl NativeClient {
     #[new]
-    #[pyo3(signature = (base_url, app_key, app_secret, timeout=None, max_retries=None, allow_insecure_http=false))]
+    #[pyo3(signature = (base_url, app_key, app_secret, timeout=None, max_retries=None, allow_insecure_http=false, redis_url=None, fleet_rate=None, fleet_prefix=None))]
+    #[allow(clippy::too_many_arguments)] // Python's keyword arguments, one by one
     fn new(
         py: Python<'_>,
         base_url: &str,
@@ -67,25 +87,46 @@ impl NativeClient {
         timeout: Option<f64>,
         max_retries: Option<u32>,
         allow_insecure_http: bool,
+        redis_url: Option<String>,
+        fleet_rate: Option<f64>,
+        fleet_prefix: Option<String>,
     ) -> PyResult<Self> {
         let mut config = Config::new(base_url, app_key, app_secret);
         apply_options(&mut config, timeout, max_retries, allow_insecure_http);
-        Self::build(py, config)
+        Self::build(py, config, FleetSettings { redis_url, rate: fleet_rate, key_prefix: fleet_prefix })
     }
 
     /// A client from the `CMI_*` variables in `env` (the caller passes `os.environ`).
+    /// In fleet mode when `redis_url` is given or `CMI_REDIS_URL` is set (`CMI_RATE_LIMIT`:
+    /// the fleet-wide calls per second, like the `cmi` command).
     #[staticmethod]
-    #[pyo3(signature = (env, timeout=None, max_retries=None))]
+    #[pyo3(signature = (env, timeout=None, max_retries=None, redis_url=None, fleet_rate=None))]
     fn from_env(
         py: Python<'_>,
         env: &Bound<'_, PyDict>,
         timeout: Option<f64>,
         max_retries: Option<u32>,
+        redis_url: Option<String>,
+        fleet_rate: Option<f64>,
     ) -> PyResult<Self> {
         let lookup = |k: &str| env.get_item(k).ok().flatten().and_then(|v| v.extract::<String>().ok());
         let mut config = Config::from_lookup(lookup).map_err(|e| to_pyerr(py, &e))?;
         apply_options(&mut config, timeout, max_retries, false);
-        Self::build(py, config)
+        let rate = match (fleet_rate, lookup("CMI_RATE_LIMIT")) {
+            (Some(r), _) => Some(r),
+            (None, Some(raw)) => Some(raw.trim().parse::<f64>().map_err(|_| {
+                to_pyerr(py, &cmi_core::Error::config("CMI_RATE_LIMIT must be a number of calls per second"))
+            })?),
+            (None, None) => None,
+        };
+        let fleet = FleetSettings { redis_url: redis_url.or_else(|| lookup("CMI_REDIS_URL")), rate, key_prefix: None };
+        Self::build(py, config, fleet)
+    }
+
+    /// Fleet mode: `None` without it, else whether Redis is in use right now (false while the
+    /// client works on local state because Redis is unreachable).
+    fn fleet_healthy(&self) -> Option<bool> {
+        self.fleet.as_ref().map(cmi_fleet::Fleet::is_healthy)
     }
 
     /// Sends `operation` with `body` and waits, the GIL released; returns the answer. With

@@ -38,8 +38,6 @@ def _resolve(future: "asyncio.Future[Any]", value: Any, failed: bool) -> None:
 
 
 class _Base:
-    # Fleet mode (a token store and rate limit shared through Redis, crate cmi-fleet) plugs
-    # in here: a `redis_url=` keyword handed to the native client's builder.
     __slots__ = ("_native",)
 
     def __init__(
@@ -51,19 +49,44 @@ class _Base:
         timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
         allow_insecure_http: bool = False,
+        redis_url: Optional[str] = None,
+        fleet_rate: Optional[float] = None,
+        fleet_prefix: Optional[str] = None,
     ) -> None:
         """``timeout`` is per HTTP attempt, in seconds; ``max_retries`` bounds retries of
         queries. Plain ``http://`` is refused except to loopback unless
-        ``allow_insecure_http``."""
-        self._native = _native.NativeClient(base_url, app_key, app_secret, timeout, max_retries, allow_insecure_http)
+        ``allow_insecure_http``.
+
+        Fleet mode (docs/fleet.md): with ``redis_url`` (``redis://`` or ``rediss://``) every
+        process using the same Redis and credentials shares one access token (one refresh at a
+        time across the fleet), and ``fleet_rate`` calls per second is a budget for the whole
+        fleet. When Redis is unreachable the client goes on with local state; see
+        :attr:`fleet_healthy`."""
+        self._native = _native.NativeClient(
+            base_url, app_key, app_secret, timeout, max_retries, allow_insecure_http, redis_url, fleet_rate, fleet_prefix
+        )
 
     @classmethod
-    def from_env(cls: Type[C], *, timeout: Optional[float] = None, max_retries: Optional[int] = None) -> C:
+    def from_env(
+        cls: Type[C],
+        *,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        redis_url: Optional[str] = None,
+        fleet_rate: Optional[float] = None,
+    ) -> C:
         """A client from ``CMI_BASE_URL``, ``CMI_APP_KEY``, ``CMI_APP_SECRET`` (and the optional
-        ``CMI_TIMEOUT_MS``, ``CMI_MAX_RETRIES``)."""
+        ``CMI_TIMEOUT_MS``, ``CMI_MAX_RETRIES``; fleet mode with ``CMI_REDIS_URL`` and
+        ``CMI_RATE_LIMIT``)."""
         obj = cls.__new__(cls)
-        obj._native = _native.NativeClient.from_env(dict(os.environ), timeout, max_retries)
+        obj._native = _native.NativeClient.from_env(dict(os.environ), timeout, max_retries, redis_url, fleet_rate)
         return obj
+
+    @property
+    def fleet_healthy(self) -> Optional[bool]:
+        """``None`` outside fleet mode; else whether Redis is in use right now (``False`` while
+        the client works on local state because Redis is unreachable)."""
+        return self._native.fleet_healthy()
 
     @property
     def token_requests(self) -> int:

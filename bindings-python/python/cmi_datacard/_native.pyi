@@ -13,9 +13,19 @@ class NativeClient:
         timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
         allow_insecure_http: bool = False,
+        redis_url: Optional[str] = None,
+        fleet_rate: Optional[float] = None,
+        fleet_prefix: Optional[str] = None,
     ) -> NativeClient: ...
     @staticmethod
-    def from_env(env: Dict[str, str], timeout: Optional[float] = None, max_retries: Optional[int] = None) -> NativeClient: ...
+    def from_env(
+        env: Dict[str, str],
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        redis_url: Optional[str] = None,
+        fleet_rate: Optional[float] = None,
+    ) -> NativeClient: ...
+    def fleet_healthy(self) -> Optional[bool]: ...
     def call(self, operation: str, body: Any, wire: bool = False) -> Any: ...
     def start(
         self, operation: str, body: Any, event_loop: Any, future: Any, resolve: Any, wire: bool = False
