@@ -23,8 +23,8 @@ const STATIC = {
 
 /** The agent's session from the `agent_session` cookie, if it is one of `sessions`. */
 function agentSession(request, sessions) {
-  const cookie = (request.headers.cookie ?? '').split(';').map((c) => c.trim().split('='));
-  const given = Buffer.from(cookie.find(([k]) => k === 'agent_session')?.[1] ?? '');
+  const pair = (request.headers.cookie ?? '').split(';').find((c) => c.trim().startsWith('agent_session='));
+  const given = Buffer.from(pair?.slice(pair.indexOf('=') + 1).trim() ?? '');
   // Constant-time comparison: the cookie is a bearer credential.
   return sessions.some((s) => s.length === given.length && timingSafeEqual(s, given));
 }
