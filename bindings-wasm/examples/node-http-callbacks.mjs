@@ -6,6 +6,7 @@
 import { createServer } from 'node:http';
 import { parseNotification } from 'cmi-datacard';
 
+// snippet-start: listener
 /** A request listener handing each new event to `onEvent(parsed)`; a redelivered event
  * (same dedupeKey) is acknowledged without calling it again. */
 export function notificationListener(onEvent, seen = new Set()) {
@@ -31,6 +32,7 @@ export function notificationListener(onEvent, seen = new Set()) {
     }
   };
 }
+// snippet-end: listener
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const port = Number(process.argv[2] ?? 8080);

@@ -5,6 +5,7 @@ import { Client, CmiError, RelayClient, createRelayHandler, parseNotification } 
 import type { CreateOrderRequest, ParsedNotification, PurchaseKind } from 'cmi-datacard';
 
 export async function typed(client: Client): Promise<void> {
+  // snippet-start: typed
   const order: CreateOrderRequest = {
     thirdOrderId: 'shop-1',
     purchaseKind: 'Bundle',
@@ -23,6 +24,7 @@ export async function typed(client: Client): Promise<void> {
   // @ts-expect-error: not a variant of the enum
   const kind: PurchaseKind = 'Bundles';
   void kind;
+  // snippet-end: typed
   // @ts-expect-error: no such operation
   await client.buyEverything({});
   // @ts-expect-error: options use undefined, not null

@@ -12,7 +12,8 @@ fn resolved(file: &Path) -> BTreeSet<PathBuf> {
     links(&text).iter().filter_map(|t| dir.join(t).canonicalize().ok()).collect()
 }
 
-/// Example directories: `examples/<language>/<name>`.
+/// Example directories: `examples/<language>/<name>`, without a package manager's installed
+/// dependencies (`examples/node/node_modules`, gitignored).
 fn examples(root: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for lang in std::fs::read_dir(root.join("examples")).expect("examples/").flatten() {
@@ -22,7 +23,7 @@ fn examples(root: &Path) -> Vec<PathBuf> {
                     .expect("language dir")
                     .flatten()
                     .map(|e| e.path())
-                    .filter(|p| p.is_dir()),
+                    .filter(|p| p.is_dir() && !p.ends_with("node_modules")),
             );
         }
     }
