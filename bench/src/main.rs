@@ -18,6 +18,8 @@
 //! set (`VmHWM`) after them, and before the first call for reference.
 
 use cmi_core::api::cards::QueryHimsiStateRequest;
+use cmi_core::reqwest_transport::{ReqwestOptions, ReqwestTransport};
+use cmi_core::transport::{HttpRequest, Transport};
 use cmi_core::{Client, Config, Operation, Secret, WireOptions, wsse};
 use serde_json::json;
 use std::io::{BufRead, BufReader};
@@ -27,6 +29,10 @@ use std::time::{Duration, Instant};
 
 /// The card every call asks about (an active card of the demo channel).
 const ICCID: &str = "89852342024000000021";
+
+/// The per-request deadline of the raw loop: the SDK's default attempt timeout, because a
+/// production call without one is no fair peer (it costs a timer per request in both).
+const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -139,7 +145,12 @@ impl Drop for SandboxProcess {
 /// One way of making the call.
 #[derive(Clone)]
 enum Caller {
+    /// The whole SDK call.
     Sdk(Arc<Client>),
+    /// The core's reqwest transport alone with the pre-signed request: splits the SDK's cost
+    /// into its transport layer and the rest (signing, encoding, decoding, the call's rules).
+    Transport(Arc<ReqwestTransport>, Arc<RawRequest>),
+    /// Raw reqwest with the pre-signed request: the peer.
     Raw(Arc<RawRequest>),
 }
 
@@ -159,6 +170,26 @@ impl Caller {
                 let answer = client.query_himsi_state(&QueryHimsiStateRequest::by_iccid(ICCID)).await?;
                 std::hint::black_box(answer);
             }
+            Caller::Transport(t, r) => {
+                let resp = t
+                    .send(HttpRequest {
+                        method: "POST",
+                        url: r.url.clone(),
+                        headers: vec![
+                            ("Content-Type".into(), "application/json".into()),
+                            ("Accept".into(), "application/json".into()),
+                            ("Authorization".into(), r.authorization.into()),
+                            ("X-WSSE".into(), r.x_wsse.clone()),
+                        ],
+                        body: r.body.clone(),
+                        timeout_ms: ATTEMPT_TIMEOUT.as_millis() as u64,
+                    })
+                    .await
+                    .map_err(|e| format!("transport: {e:?}"))?;
+                if !(200..300).contains(&resp.status) || !contains(&resp.body) {
+                    return Err(format!("transport call failed: HTTP {}", resp.status).into());
+                }
+            }
             Caller::Raw(r) => {
                 let resp = r
                     .http
@@ -167,6 +198,7 @@ impl Caller {
                     .header("X-WSSE", &r.x_wsse)
                     .header("Content-Type", "application/json")
                     .header("Accept", "application/json")
+                    .timeout(ATTEMPT_TIMEOUT)
                     .body(r.body.clone())
                     .send()
                     .await?;
@@ -296,42 +328,46 @@ async fn loopback(o: &Options) -> Result<(), BoxError> {
         authorization: headers.authorization,
         body,
     };
+    let raw = Arc::new(raw);
+    let transport = Caller::Transport(Arc::new(ReqwestTransport::new(&ReqwestOptions::default())?), raw.clone());
     let sdk = Caller::Sdk(client);
-    let raw = Caller::Raw(Arc::new(raw));
+    let raw = Caller::Raw(raw);
+    let callers = [("rust", &sdk), ("rust-transport", &transport), ("raw", &raw)];
 
     for &concurrency in &o.concurrency {
-        // Warm both connection pools to this concurrency before timing.
-        run_calls(&sdk, concurrency, concurrency * 20).await?;
-        run_calls(&raw, concurrency, concurrency * 20).await?;
-        let (mut s, mut r) = (Tally::default(), Tally::default());
+        // Warm every connection pool to this concurrency before timing.
+        for (_, c) in &callers {
+            run_calls(c, concurrency, concurrency * 20).await?;
+        }
+        let mut tallies: Vec<Tally> = callers.iter().map(|_| Tally::default()).collect();
         for round in 0..o.rounds {
-            if round % 2 == 0 {
-                s.add(run(&sdk, concurrency, o.seconds).await?);
-                r.add(run(&raw, concurrency, o.seconds).await?);
-            } else {
-                r.add(run(&raw, concurrency, o.seconds).await?);
-                s.add(run(&sdk, concurrency, o.seconds).await?);
+            // The order rotates every round, so no caller always runs first or last.
+            for k in 0..callers.len() {
+                let i = (round + k) % callers.len();
+                tallies[i].add(run(callers[i].1, concurrency, o.seconds).await?);
             }
         }
-        let calls = s.latencies_us.len() + r.latencies_us.len();
-        let (rate, p50, p99) = s.summary();
-        let (peer_rate, peer_p50, peer_p99) = r.summary();
-        let line = json!({
-            "surface": "rust",
-            "peer": "reqwest (raw, pre-signed)",
-            "concurrency": concurrency,
-            "calls_per_sec": round2(rate),
-            "peer_calls_per_sec": round2(peer_rate),
-            "ratio": round4(rate / peer_rate),
-            "p50_ms": round4(p50),
-            "p99_ms": round4(p99),
-            "peer_p50_ms": round4(peer_p50),
-            "peer_p99_ms": round4(peer_p99),
-            "rounds": o.rounds,
-            "seconds_per_round": o.seconds,
-            "calls": calls,
-        });
-        println!("{line}");
+        let calls: usize = tallies.iter().map(|t| t.latencies_us.len()).sum();
+        let mut summaries: Vec<(f64, f64, f64)> = tallies.into_iter().map(Tally::summary).collect();
+        let (peer_rate, peer_p50, peer_p99) = summaries.pop().ok_or("no peer")?;
+        for ((surface, _), (rate, p50, p99)) in callers.iter().zip(summaries) {
+            let line = json!({
+                "surface": surface,
+                "peer": "reqwest (raw, pre-signed)",
+                "concurrency": concurrency,
+                "calls_per_sec": round2(rate),
+                "peer_calls_per_sec": round2(peer_rate),
+                "ratio": round4(rate / peer_rate),
+                "p50_ms": round4(p50),
+                "p99_ms": round4(p99),
+                "peer_p50_ms": round4(peer_p50),
+                "peer_p99_ms": round4(peer_p99),
+                "rounds": o.rounds,
+                "seconds_per_round": o.seconds,
+                "calls": calls,
+            });
+            println!("{line}");
+        }
     }
     Ok(())
 }
