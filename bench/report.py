@@ -122,9 +122,12 @@ def machine():
     except OSError:
         rustc = "rustc ?"
     load1 = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    # bench/run records the 1-minute load average when it starts.
+    start = os.environ.get("CMI_BENCH_LOAD_START")
+    load = f"{start} when the run started, {load1:.1f} when the report was written" if start else f"{load1:.1f}"
     return (
         f"{cpu}, {os.cpu_count()} logical CPUs{mem}; {platform.system()} {platform.release()}; "
-        f"{rustc}; load average {load1:.1f} when the report was written"
+        f"{rustc}; load average {load}"
     )
 
 
