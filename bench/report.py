@@ -39,7 +39,7 @@ def cmd_exec(args):
             except ValueError:
                 obj = None
         if isinstance(obj, dict):
-            kept.append(obj)
+            kept.extend(normalize(obj))
         else:
             sys.stderr.write(line)
     code = proc.wait()
@@ -56,6 +56,34 @@ def cmd_exec(args):
             out.write(json.dumps(obj, sort_keys=True) + "\n")
     sys.stderr.write(f"bench: {args.step}: {len(kept)} result line(s), exit {code}\n")
     return code
+
+
+def normalize(obj):
+    """Lines in the contract; the two summary shapes the Python and Node benchmarks print are
+    expanded into one line per surface and concurrency, anything else is kept as it is."""
+    if obj.get("bench") == "python" and isinstance(obj.get("results"), dict):
+        res, out = obj["results"], []
+        for mode, peer in (("sync", "requests (plain client)"), ("async", "httpx (plain client)")):
+            for conc in (1, 64):
+                sdk, plain = res.get(f"{mode}_sdk_c{conc}"), res.get(f"{mode}_plain_c{conc}")
+                if sdk is None or not plain:
+                    continue
+                out.append({"surface": f"python-{mode}", "peer": peer, "concurrency": conc,
+                            "calls_per_sec": sdk, "peer_calls_per_sec": plain,
+                            "ratio": round(sdk / plain, 4), "operation": obj.get("operation")})
+        return out
+    if obj.get("bench") == "cmi-datacard-node":
+        out = []
+        for conc in (1, 64):
+            r = obj.get(f"c{conc}") or {}
+            if r.get("wasm_per_s") and r.get("plain_per_s"):
+                out.append({"surface": "node", "peer": "fetch + node:crypto (plain client)",
+                            "concurrency": conc, "calls_per_sec": r["wasm_per_s"],
+                            "peer_calls_per_sec": r["plain_per_s"],
+                            "ratio": round(r["wasm_per_s"] / r["plain_per_s"], 4),
+                            "operation": obj.get("operation")})
+        return out
+    return [obj]
 
 
 def cmd_criterion(args):
@@ -146,7 +174,16 @@ def is_throughput(r):
 
 def render_md(rows, quick, skipped, failed, chart_note):
     tp = [r for r in rows if is_throughput(r)]
-    mem = [r for r in rows if r.get("kind") == "memory" or (is_throughput(r) and r.get("peak_rss_mb"))]
+    mem, seen = [], set()
+    for r in rows:
+        if r.get("kind") == "memory":
+            mem.append(r)
+        elif is_throughput(r) and r.get("peak_rss_mb"):
+            # One row per benchmark process, not one per line it printed.
+            key = (r.get("step"), r["surface"], r["peak_rss_mb"])
+            if key not in seen:
+                seen.add(key)
+                mem.append(r)
     micro = [r for r in rows if r.get("kind") == "micro"]
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     out = []
@@ -214,7 +251,7 @@ def render_md(rows, quick, skipped, failed, chart_note):
             what = f"client after {fmt(r.get('calls'))} calls (concurrency {fmt(r.get('concurrency'))})"
             note = f"{fmt(r.get('start_rss_mb'), '{:.1f}')} MiB before the first call"
         else:
-            what = f"benchmark process ({r.get('peer', '')}, concurrency {fmt(r.get('concurrency'))})"
+            what = "benchmark process (SDK and peer runs)"
             note = r.get("peak_rss_source", "reported by the benchmark")
         w(f"| {r['surface']} | {what} | {fmt(r.get('peak_rss_mb'), '{:.1f}')} | {note} |")
     if not mem:

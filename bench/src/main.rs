@@ -3,7 +3,8 @@
 //! ```text
 //! cmi-bench loopback [--quick] [--concurrency 1,64] [--rounds N] [--seconds S]
 //! cmi-bench memory   [--quick] [--calls 10000] [--concurrency 64]
-//! cmi-bench sandbox  # serves the sandbox, prints its three CMI_* lines (used by the two above)
+//! cmi-bench sandbox [--port N]  # serves the sandbox, prints its three CMI_* lines (used by the
+//!                               # two above, and as `$CMI_BIN sandbox` by the Python benchmark)
 //! ```
 //!
 //! `loopback` compares the SDK client (`Client::query_himsi_state`: sign, encode, send, decode)
@@ -41,7 +42,7 @@ fn main() -> Result<(), BoxError> {
     let cmd = args.first().map(String::as_str).unwrap_or("");
     let opts = Options::parse(&args[1.min(args.len())..])?;
     match cmd {
-        "sandbox" => serve_sandbox(),
+        "sandbox" => serve_sandbox(opts.port),
         "loopback" => runtime()?.block_on(loopback(&opts)),
         "memory" => runtime()?.block_on(memory(&opts)),
         _ => Err("usage: cmi-bench loopback|memory|sandbox [--quick] [--concurrency 1,64] [--rounds N] \
@@ -60,6 +61,7 @@ struct Options {
     rounds: usize,
     seconds: f64,
     calls: usize,
+    port: u16,
 }
 
 impl Options {
@@ -70,6 +72,7 @@ impl Options {
             rounds: if quick { 2 } else { 5 },
             seconds: if quick { 0.5 } else { 3.0 },
             calls: 10_000,
+            port: 0,
         };
         let mut it = args.iter();
         while let Some(a) = it.next() {
@@ -82,6 +85,8 @@ impl Options {
                 "--rounds" => o.rounds = value()?.parse()?,
                 "--seconds" => o.seconds = value()?.parse()?,
                 "--calls" => o.calls = value()?.parse()?,
+                // `cmi-bench sandbox --port N`, as the bindings' benchmarks start `cmi sandbox`.
+                "--port" => o.port = value()?.parse()?,
                 other => return Err(format!("unknown option {other}").into()),
             }
         }
@@ -93,8 +98,8 @@ impl Options {
 }
 
 /// `cmi-bench sandbox`: the sandbox until killed, replays allowed (see the module doc).
-fn serve_sandbox() -> Result<(), BoxError> {
-    let builder = cmi_sandbox::Sandbox::builder().nonce_capacity(1);
+fn serve_sandbox(port: u16) -> Result<(), BoxError> {
+    let builder = cmi_sandbox::Sandbox::builder().port(port).nonce_capacity(1);
     runtime()?.block_on(cmi_sandbox::serve_forever(builder))?;
     Ok(())
 }
