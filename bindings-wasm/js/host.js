@@ -1,0 +1,76 @@
+// The transport host the wasm module calls (src/transport.rs): one fetch per request.
+// Only strings cross into wasm: headers as "name: value" lines, the body as text. A failed
+// fetch resolves (never rejects) with status 0 and the failure kind in `headers`.
+
+function parseHeaderLines(lines) {
+  const headers = {};
+  let start = 0;
+  while (start < lines.length) {
+    let end = lines.indexOf('\n', start);
+    if (end < 0) end = lines.length;
+    const colon = lines.indexOf(':', start);
+    if (colon > start && colon < end) headers[lines.slice(start, colon)] = lines.slice(colon + 2, end);
+    start = end + 1;
+  }
+  return headers;
+}
+
+// undici (Node) wraps socket errors in `cause`; browsers only say "Failed to fetch".
+const CONNECT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
+function failure(e, timedOut) {
+  if (timedOut) return { status: 0, headers: 'timeout', body: 'timeout' };
+  const code = e?.cause?.code ?? e?.code;
+  const text = String(code ?? e?.cause?.message ?? e?.message ?? e);
+  return { status: 0, headers: CONNECT_CODES.has(code) ? 'connect' : 'io', body: text };
+}
+
+// Deadlines. An AbortController per request costs more than the rest of the JavaScript side
+// of a call (signals are transferable event targets), so requests with the same timeout that
+// start within one DEADLINE_GRANULARITY_MS window share one controller, fired at the window's
+// end plus the timeout: each request gets at least its timeout and at most that much more.
+const DEADLINE_GRANULARITY_MS = 50;
+
+class Deadlines {
+  #windows = new Map(); // timeoutMs -> {closesAt, controller}
+
+  /** The signal for a request starting now with `timeoutMs`. */
+  signal(timeoutMs) {
+    const now = Date.now();
+    let w = this.#windows.get(timeoutMs);
+    if (w === undefined || now >= w.closesAt) {
+      const controller = new AbortController();
+      const closesAt = now + DEADLINE_GRANULARITY_MS;
+      const timer = setTimeout(() => controller.abort(), closesAt - now + timeoutMs);
+      // A pending deadline alone must not keep Node running (an in-flight fetch does).
+      timer.unref?.();
+      w = { closesAt, controller };
+      this.#windows.set(timeoutMs, w);
+    }
+    return w.controller.signal;
+  }
+}
+
+/** A host over `fetchImpl` (the platform fetch or the user's own). */
+export function makeHost(fetchImpl) {
+  const deadlines = new Deadlines();
+  return {
+    async send(url, headerLines, body, timeoutMs) {
+      const signal = deadlines.signal(timeoutMs);
+      try {
+        const res = await fetchImpl(url, { method: 'POST', headers: parseHeaderLines(headerLines), body, signal });
+        const text = await res.text();
+        let lines = '';
+        res.headers.forEach((v, k) => {
+          lines += `${k}: ${v}\n`;
+        });
+        return { status: res.status, headers: lines, body: text };
+      } catch (e) {
+        return failure(e, signal.aborted);
+      }
+    },
+    sleep(ms) {
+      return new Promise((resolve) => setTimeout(resolve, ms));
+    },
+  };
+}
