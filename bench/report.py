@@ -273,7 +273,7 @@ def render_md(rows, quick, skipped, failed, chart_note):
     w("")
     ran = sorted({r.get("step", r["surface"]) for r in rows})
     w(f"- Ran with results: {', '.join(ran) or 'none'}.")
-    w(f"- Not available in this checkout (skipped): {skipped or 'none'}.")
+    w(f"- Skipped (not in this checkout, or not selected): {skipped.replace(',', ', ') or 'none'}.")
     w(f"- Failed: {failed or 'none'}.")
     w("")
     w("The Rust loopback step compares `Client::query_himsi_state` (sign, encode, send, decode, "
