@@ -83,6 +83,16 @@ def normalize(obj):
                             "ratio": round(r["wasm_per_s"] / r["plain_per_s"], 4),
                             "operation": obj.get("operation")})
         return out
+    if obj.get("bench") == "fleet_overhead" and isinstance(obj.get("results"), list):
+        out = []
+        for r in obj["results"]:
+            fleet, local = r.get("fleet_calls_per_s"), r.get("local_calls_per_s")
+            if fleet and local:
+                out.append({"surface": "fleet", "peer": "local-only client (no Redis)",
+                            "concurrency": r.get("concurrency"), "calls_per_sec": round(fleet, 2),
+                            "peer_calls_per_sec": round(local, 2), "ratio": round(fleet / local, 4),
+                            "extra_latency_ms": r.get("extra_latency_ms")})
+        return out
     return [obj]
 
 
