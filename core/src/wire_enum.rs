@@ -5,6 +5,33 @@
 //! accepts both on decode, keeps any undocumented code in `Unknown(raw)` instead of failing,
 //! and encodes in the JSON type the spec's table gives (`int` or `str`).
 
+/// A doc text of the reflection table: kept with the `reflect-docs` feature, otherwise `""`
+/// (or no attribute lines), so that a build without docs (the wasm package) does not carry
+/// them. Used by `#[derive(Model)]` and [`wire_enum!`](macro@crate::wire_enum).
+#[cfg(feature = "reflect-docs")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __reflect_doc {
+    ($doc:expr) => {
+        $doc
+    };
+}
+
+/// A doc text of the reflection table: kept with the `reflect-docs` feature, otherwise `""`
+/// (or no attribute lines), so that a build without docs (the wasm package) does not carry
+/// them. Used by `#[derive(Model)]` and [`wire_enum!`](macro@crate::wire_enum).
+#[cfg(not(feature = "reflect-docs"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __reflect_doc {
+    (&[$($attr:expr),*]) => {
+        &[]
+    };
+    ($doc:expr) => {
+        ""
+    };
+}
+
 /// Defines a wire enumeration. See the module documentation.
 ///
 /// ```ignore
@@ -82,11 +109,11 @@ macro_rules! wire_enum {
         impl $crate::reflect::Describe for $name {
             fn describe(reg: &mut $crate::reflect::Registry) -> $crate::reflect::Ty {
                 reg.add_enum(stringify!($name), || $crate::reflect::EnumInfo {
-                    doc: $crate::reflect::doc_from_attrs(&[$(stringify!($meta)),*]),
+                    doc: $crate::reflect::doc_from_attrs($crate::__reflect_doc!(&[$(stringify!($meta)),*])),
                     variants: ::std::vec![$( $crate::reflect::Variant {
                         name: stringify!($variant),
                         wire: $wire,
-                        doc: $crate::reflect::doc_from_attrs(&[$(stringify!($vmeta)),*]),
+                        doc: $crate::reflect::doc_from_attrs($crate::__reflect_doc!(&[$(stringify!($vmeta)),*])),
                     } ),+],
                 });
                 $crate::reflect::Ty::Enum(stringify!($name))

@@ -3,7 +3,8 @@
 //! the wire format, so the bindings' typed surfaces cannot drift from the models.
 //!
 //! The generated impl is behind `#[cfg(feature = "reflect")]` and names `crate::reflect`, so
-//! the derive is meant for cmi-core's own models only.
+//! the derive is meant for cmi-core's own models only. Doc comments go through
+//! `crate::__reflect_doc!`, which keeps them only with cmi-core's `reflect-docs` feature.
 
 use proc_macro::TokenStream;
 use proc_macro2::TokenStream as Tokens;
@@ -66,7 +67,7 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
                 name: #rust,
                 wire: #wire,
                 aliases: &[#(#aliases),*],
-                doc: #fdoc,
+                doc: crate::__reflect_doc!(#fdoc),
                 ty: #ty,
                 required: #required,
             }
@@ -78,7 +79,7 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
             fn describe(reg: &mut crate::reflect::Registry) -> crate::reflect::Ty {
                 if reg.begin_model(#name_str) {
                     let fields = ::std::vec![#(#entries),*];
-                    reg.end_model(#name_str, #doc, #extra, fields);
+                    reg.end_model(#name_str, crate::__reflect_doc!(#doc), #extra, fields);
                 }
                 crate::reflect::Ty::Model(#name_str)
             }

@@ -5,8 +5,9 @@ use crate::api::GetAccessTokenRequest;
 use crate::codes;
 use crate::envelope;
 use crate::error::{ApiError, Error, Result, TimeoutPhase, scrub};
+use crate::guard::{CardTargets, SpendItem};
 use crate::observe::{RequestRecord, ResponseRecord, redact_body};
-use crate::operation::{Operation, OperationKind, TokenPolicy};
+use crate::operation::{Operation, OperationKind, TokenPolicy, WireOptions};
 use crate::retry::RetryEvent;
 use crate::secret::Secret;
 use crate::token::{CachedToken, Refresh};
@@ -17,6 +18,36 @@ use tracing::Instrument;
 
 /// Without `expireTime`, a token is assumed good for 9 minutes (spec §2.1).
 const DEFAULT_TOKEN_LIFETIME_MS: i64 = 9 * 60_000;
+
+/// What the shared call path needs to know about an operation: its constants, read once from
+/// the [`Operation`] impl so that the attempt/retry loop below exists once in the binary
+/// instead of once per operation.
+#[derive(Clone, Copy)]
+struct OpFacts {
+    name: &'static str,
+    path: &'static str,
+    kind: OperationKind,
+    token: TokenPolicy,
+}
+
+impl OpFacts {
+    fn of<Op: Operation>() -> Self {
+        Self { name: Op::NAME, path: Op::PATH, kind: Op::KIND, token: Op::TOKEN }
+    }
+}
+
+/// Encodes the validated request with the given token and wire options (a fresh body for
+/// every attempt).
+type Encode<'a> = &'a (dyn Fn(Option<&str>, &WireOptions) -> Result<Vec<u8>> + Sync);
+
+/// Decodes a 2xx answer body (secrets to scrub given) into the typed response, which the
+/// generic caller keeps; an error here is the attempt's outcome, as any other.
+type Decode<'a> = &'a mut (dyn FnMut(&[u8], &[&str]) -> Result<()> + Send);
+
+/// The typed answer a successful [`Decode`] stored.
+fn decoded<T>(answer: Option<T>, operation: &'static str) -> Result<T> {
+    answer.ok_or_else(|| Error::Decode { operation, message: "the answer was not decoded".into() })
+}
 
 /// A failed attempt with what the answer told us about time.
 pub(super) struct Failure {
@@ -51,24 +82,50 @@ impl Client {
     /// Sends one operation: validates, applies the guard, signs, authenticates, retries as
     /// the rules allow, and decodes the typed answer.
     pub async fn call<Op: Operation>(&self, request: &Op) -> Result<Op::Response> {
+        // Only encoding the request and decoding the answer depend on `Op`; the rest is
+        // `call_erased`, one copy for every operation.
         request.validate()?;
+        let mut answer = None;
+        self.call_erased(
+            OpFacts::of::<Op>(),
+            request.cards(),
+            request.spend_item(),
+            &|token, wire| request.encode(token, wire),
+            &mut |body, secrets| {
+                answer = Some(envelope::decode::<Op>(body, secrets)?);
+                Ok(())
+            },
+        )
+        .await?;
+        decoded(answer, Op::NAME)
+    }
+
+    /// [`Client::call`] after validation: guard, spend booking, dry run, then the attempts.
+    async fn call_erased(
+        &self,
+        op: OpFacts,
+        cards: CardTargets<'_>,
+        spend_item: Option<SpendItem>,
+        encode: Encode<'_>,
+        decode: Decode<'_>,
+    ) -> Result<()> {
         let guard = &self.inner.guard;
-        guard.check(Op::NAME, Op::KIND, &request.cards())?;
+        guard.check(op.name, op.kind, &cards)?;
         let day = self.platform_now_ms().div_euclid(86_400_000);
         let deadline = self.local_now_ms() + self.inner.config.total_timeout_ms as i64;
-        let booked = match (Op::KIND, request.spend_item(), guard.spend()) {
+        let booked = match (op.kind, spend_item, guard.spend()) {
             (OperationKind::Spend, Some(item), Some(limit)) => {
-                let cost = self.order_cost(Op::NAME, &item, &limit.currency, deadline).await?;
-                guard.book_spend(Op::NAME, &cost, day)?
+                let cost = self.order_cost(op.name, &item, &limit.currency, deadline).await?;
+                guard.book_spend(op.name, &cost, day)?
             }
             _ => 0,
         };
-        if guard.is_dry_run() && matches!(Op::KIND, OperationKind::Command | OperationKind::Spend) {
+        if guard.is_dry_run() && matches!(op.kind, OperationKind::Command | OperationKind::Spend) {
             guard.release(booked, day);
-            tracing::info!(operation = Op::NAME, "dry run: validated, not sent");
-            return Err(Error::Refused { operation: Op::NAME, reason: "dry run: validated and not sent".into() });
+            tracing::info!(operation = op.name, "dry run: validated, not sent");
+            return Err(Error::Refused { operation: op.name, reason: "dry run: validated and not sent".into() });
         }
-        let result = self.call_until(request, deadline).await;
+        let result = self.attempts(op, encode, decode, deadline).await;
         if let Err(e) = &result {
             if booked > 0 && definitely_not_applied(e) {
                 guard.release(booked, day);
@@ -84,19 +141,37 @@ impl Client {
         self.token(deadline).await
     }
 
-    fn sends_token<Op: Operation>(&self) -> bool {
-        match Op::TOKEN {
+    fn sends_token(&self, op: OpFacts) -> bool {
+        match op.token {
             TokenPolicy::None => false,
             TokenPolicy::Required => true,
             // The bare-array form of 3.2.10 has nowhere to put a token.
             TokenPolicy::Optional => {
                 let cfg = &self.inner.config;
-                cfg.token_on_optional && !(Op::NAME == "query_sim_info" && cfg.wire.sim_info_bare_array)
+                cfg.token_on_optional && !(op.name == "query_sim_info" && cfg.wire.sim_info_bare_array)
             }
         }
     }
 
+    /// Sends a validated request whose guard checks are done, retrying as the rules allow.
     pub(super) async fn call_until<Op: Operation>(&self, request: &Op, deadline: i64) -> Result<Op::Response> {
+        let mut answer = None;
+        self.attempts(
+            OpFacts::of::<Op>(),
+            &|token, wire| request.encode(token, wire),
+            &mut |body, secrets| {
+                answer = Some(envelope::decode::<Op>(body, secrets)?);
+                Ok(())
+            },
+            deadline,
+        )
+        .await?;
+        decoded(answer, Op::NAME)
+    }
+
+    /// The attempt loop of every operation: a fresh token and body per attempt, the token
+    /// refresh, the clock-skew correction and the retries of reads.
+    async fn attempts(&self, op: OpFacts, encode: Encode<'_>, decode: Decode<'_>, deadline: i64) -> Result<()> {
         let inner = &self.inner;
         let cfg = &inner.config;
         let mut retries = 0u32;
@@ -105,26 +180,27 @@ impl Client {
         let mut skew_corrected = false;
         loop {
             attempt += 1;
-            let token = if self.sends_token::<Op>() { Some(self.token(deadline).await?) } else { None };
-            let body = request.encode(token.as_ref().map(Secret::expose), &cfg.wire)?;
-            self.pace(Op::NAME, deadline).await?;
+            let token = if self.sends_token(op) { Some(self.token(deadline).await?) } else { None };
+            let body = encode(token.as_ref().map(Secret::expose), &cfg.wire)?;
+            self.pace(op.name, deadline).await?;
             let span = tracing::info_span!(
                 "cmi.call",
-                operation = Op::NAME,
+                operation = op.name,
                 attempt,
                 code = tracing::field::Empty,
                 status = tracing::field::Empty,
                 latency_ms = tracing::field::Empty
             );
-            let failure = match self.attempt::<Op>(body, deadline, token.as_ref(), attempt).instrument(span).await {
-                Ok(answer) => {
-                    if attempt == 1 {
-                        inner.budget.refund();
+            let failure =
+                match self.attempt(op, &mut *decode, body, deadline, token.as_ref(), attempt).instrument(span).await {
+                    Ok(()) => {
+                        if attempt == 1 {
+                            inner.budget.refund();
+                        }
+                        return Ok(());
                     }
-                    return Ok(answer);
-                }
-                Err(f) => f,
-            };
+                    Err(f) => f,
+                };
             let code = failure.error.code().unwrap_or_default();
 
             if let Some(t) = &token {
@@ -139,18 +215,14 @@ impl Client {
                 if let Some(server) = failure.server_date {
                     let skew = server * 1000 - self.local_now_ms();
                     inner.skew_ms.store(skew, Ordering::Relaxed);
-                    tracing::warn!(
-                        operation = Op::NAME,
-                        skew_ms = skew,
-                        "clock skew measured from the platform's Date"
-                    );
+                    tracing::warn!(operation = op.name, skew_ms = skew, "clock skew measured from the platform's Date");
                     skew_corrected = true;
                     continue;
                 }
             }
             // Only reads are repeated here; orders are repeated by `create_order_once`,
             // after reconciling, under their transactionCode.
-            let safe_to_repeat = matches!(Op::KIND, OperationKind::Query | OperationKind::Auth);
+            let safe_to_repeat = matches!(op.kind, OperationKind::Query | OperationKind::Auth);
             if failure.error.retryable() && safe_to_repeat && retries < inner.retry.max_retries {
                 let wait = inner.retry.backoff_ms(retries, failure.retry_after_ms, random_u32());
                 if self.local_now_ms() + wait as i64 >= deadline || !inner.budget.try_spend() {
@@ -158,7 +230,7 @@ impl Client {
                 }
                 if let Some(hook) = &inner.retry.on_retry {
                     hook(&RetryEvent {
-                        operation: Op::NAME,
+                        operation: op.name,
                         attempt,
                         kind: failure.error.kind().as_str(),
                         code: failure.error.code().map(str::to_owned),
@@ -169,7 +241,7 @@ impl Client {
                         wait_ms: wait,
                     });
                 }
-                tracing::debug!(operation = Op::NAME, attempt, wait_ms = wait, "retrying");
+                tracing::debug!(operation = op.name, attempt, wait_ms = wait, "retrying");
                 inner.transport.sleep(wait).await;
                 retries += 1;
                 continue;
@@ -192,18 +264,20 @@ impl Client {
     }
 
     /// One signed HTTP attempt.
-    async fn attempt<Op: Operation>(
+    async fn attempt(
         &self,
+        op: OpFacts,
+        decode: Decode<'_>,
         body: Vec<u8>,
         deadline: i64,
         token: Option<&Secret>,
         attempt: u32,
-    ) -> std::result::Result<Op::Response, Failure> {
+    ) -> std::result::Result<(), Failure> {
         let inner = &self.inner;
         let cfg = &inner.config;
         let remaining = deadline - self.local_now_ms();
         if remaining <= 0 {
-            return Err(Error::Timeout { operation: Op::NAME, phase: TimeoutPhase::Total }.into());
+            return Err(Error::Timeout { operation: op.name, phase: TimeoutPhase::Total }.into());
         }
         let timeout_ms = (cfg.attempt_timeout_ms as i64).min(remaining) as u64;
         let phase = if timeout_ms < cfg.attempt_timeout_ms { TimeoutPhase::Total } else { TimeoutPhase::Attempt };
@@ -212,9 +286,9 @@ impl Client {
         let nonce = inner.nonces.nonce();
         let created = wsse::created(self.platform_now_ms().div_euclid(1000));
         let h = wsse::sign(&cfg.app_key, &cfg.app_secret, &nonce, &created);
-        let url = format!("{}/aep/{}", cfg.base_url, Op::PATH);
+        let url = format!("{}/aep/{}", cfg.base_url, op.path);
         if let Some(hook) = &inner.hooks.on_request {
-            hook(&RequestRecord { operation: Op::NAME, attempt, url: url.clone(), body: redact_body(&body) });
+            hook(&RequestRecord { operation: op.name, attempt, url: url.clone(), body: redact_body(&body) });
         }
         let request = HttpRequest {
             method: "POST",
@@ -238,7 +312,7 @@ impl Client {
         let report = |status: Option<u16>, code: Option<&str>, body: &[u8], error: Option<&Error>| {
             if let Some(hook) = &inner.hooks.on_response {
                 hook(&ResponseRecord {
-                    operation: Op::NAME,
+                    operation: op.name,
                     attempt,
                     status,
                     code: code.map(str::to_owned),
@@ -252,12 +326,12 @@ impl Client {
             Ok(r) => r,
             Err(e) => {
                 let error = match e {
-                    TransportError::Timeout => Error::Timeout { operation: Op::NAME, phase },
+                    TransportError::Timeout => Error::Timeout { operation: op.name, phase },
                     TransportError::ConnectTimeout => {
-                        Error::Timeout { operation: Op::NAME, phase: TimeoutPhase::Connect }
+                        Error::Timeout { operation: op.name, phase: TimeoutPhase::Connect }
                     }
                     TransportError::Connect(m) | TransportError::Io(m) => {
-                        Error::Transport { operation: Op::NAME, message: scrub(&m, &secrets) }
+                        Error::Transport { operation: op.name, message: scrub(&m, &secrets) }
                     }
                 };
                 report(None, None, b"", Some(&error));
@@ -277,14 +351,14 @@ impl Client {
 
         let outcome = if !(200..300).contains(&response.status) {
             // The platform may explain a 4xx/5xx with a code in the body; that is more useful.
-            match envelope::split(Op::NAME, &response.body) {
+            match envelope::split(op.name, &response.body) {
                 Ok((status, _)) if !status.is_success() => {
-                    Err(Error::from_code(Op::NAME, scrub(&status.code, &secrets), scrub(&status.description, &secrets)))
+                    Err(Error::from_code(op.name, scrub(&status.code, &secrets), scrub(&status.description, &secrets)))
                 }
-                _ => Err(Error::HttpStatus { operation: Op::NAME, status: response.status, retry_after_ms }),
+                _ => Err(Error::HttpStatus { operation: op.name, status: response.status, retry_after_ms }),
             }
         } else {
-            envelope::decode::<Op>(&response.body, &secrets)
+            decode(&response.body, &secrets)
         };
         let code = match &outcome {
             Ok(_) => Some("0000000"),
