@@ -4,6 +4,7 @@
 import { Core, parseNotification as parseRaw } from './cmi_wasm.js';
 import { CmiError, configError, toCmiError } from './errors.js';
 import { makeHost } from './host.js';
+import { checkTokenStore, makeStoreHost } from './token-store.js';
 import { OPERATIONS } from './operations.js';
 
 /** A page or a web worker, where a secret would be readable by anyone. */
@@ -14,7 +15,7 @@ export function isBrowser() {
 }
 
 // Options handled here; the rest goes to the core as JSON (which refuses unknown keys).
-const JS_OPTIONS = new Set(['fetch', 'dangerouslyAllowBrowser', 'tokenStore']);
+const JS_OPTIONS = new Set(['fetch', 'dangerouslyAllowBrowser', 'tokenStore', 'tokenStoreTimeoutMs']);
 
 export class Client {
   #core;
@@ -27,9 +28,14 @@ export class Client {
           'RelayClient in the page, or pass dangerouslyAllowBrowser: true',
       );
     }
+    let storeHost;
     if (options.tokenStore !== undefined) {
-      // Reserved for the shared token store (a fleet of servers sharing one token).
-      throw configError('tokenStore is not supported yet');
+      // A fleet of servers sharing one token (and one refresh) through the user's store.
+      const problem = checkTokenStore(options.tokenStore);
+      if (problem !== undefined) throw configError(problem);
+      const t = options.tokenStoreTimeoutMs ?? 200;
+      if (!Number.isInteger(t) || t <= 0) throw configError('tokenStoreTimeoutMs must be a positive whole number');
+      storeHost = makeStoreHost(options.tokenStore, t);
     }
     const fetchImpl = options.fetch ?? globalThis.fetch;
     if (typeof fetchImpl !== 'function') throw configError('no fetch: pass options.fetch (Node 18+ and browsers have one)');
@@ -39,7 +45,7 @@ export class Client {
     }
     const bound = options.fetch ?? ((url, init) => globalThis.fetch(url, init));
     try {
-      this.#core = new Core(JSON.stringify(core), makeHost(bound));
+      this.#core = new Core(JSON.stringify(core), makeHost(bound), storeHost);
     } catch (e) {
       throw toCmiError(e);
     }

@@ -178,6 +178,26 @@ export interface ClientOptions {
   fetch?: FetchLike;
   /** Allows an app secret in a browser, where every visitor can read it. Use RelayClient instead. */
   dangerouslyAllowBrowser?: boolean;
+  /** A store shared by a fleet of servers: one access token, one refresh at a time (Redis: see examples/redis-token-store.mjs). */
+  tokenStore?: TokenStore;
+  /** The deadline of one tokenStore call, in milliseconds (default 200); a late answer counts as a failure. */
+  tokenStoreTimeoutMs?: number;
+}
+
+/** Where a fleet of servers shares its access token. Keys are chosen by the client (\`cmi-token:<fingerprint>\`
+ * and \`cmi-token:<fingerprint>:lock\`, never the app key); values are token records (never the app secret).
+ * Any method may fail or hang: after its deadline the client goes on with its local copy. */
+export interface TokenStore {
+  /** The value under \`key\`, or undefined. */
+  get(key: string): Promise<string | undefined | null>;
+  /** Stores \`value\` under \`key\` for \`ttlMs\` milliseconds. */
+  set(key: string, value: string, ttlMs: number): Promise<unknown>;
+  /** Takes the lock \`key\` for \`ttlMs\` milliseconds if nobody holds it (like \`SET key 1 NX PX ttlMs\`); true when taken. */
+  lock(key: string, ttlMs: number): Promise<boolean>;
+  /** Releases the lock \`key\` (without it the lock expires after its ttl). */
+  unlock?(key: string): Promise<unknown>;
+  /** Deletes \`key\` (a rejected token; without it an empty value is set). */
+  delete?(key: string): Promise<unknown>;
 }
 
 /** The operations as the relay and Client name them. */

@@ -11,11 +11,15 @@ mod error;
 // `Send` futures on native targets, so the client half only exists on wasm32 (natively the
 // crate still compiles, for `cargo clippy --workspace`, with options, errors and callbacks).
 #[cfg(target_arch = "wasm32")]
+mod token_store;
+#[cfg(target_arch = "wasm32")]
 mod transport;
 
 use cmi_core::reflect::Case;
 use cmi_core::{Client, Config, Error};
 use serde_json::Value;
+#[cfg(target_arch = "wasm32")]
+use token_store::{JsTokenStore, StoreHost};
 #[cfg(target_arch = "wasm32")]
 use transport::{Host, JsTransport};
 use wasm_bindgen::prelude::*;
@@ -32,11 +36,16 @@ pub struct Core {
 impl Core {
     /// Builds a client from options JSON (`baseUrl`, `appKey`, `appSecret`, and optionally
     /// `connectTimeoutMs`, `attemptTimeoutMs`, `totalTimeoutMs`, `maxRetries`,
-    /// `allowInsecureHttp`, `tokenMarginMs`) and the transport host. Throws error JSON.
+    /// `allowInsecureHttp`, `tokenMarginMs`), the transport host and, for a fleet sharing one
+    /// token, the shared store's host (`js/token-store.js`). Throws error JSON.
     #[wasm_bindgen(constructor)]
-    pub fn new(options: &str, host: Host) -> Result<Core, JsValue> {
+    pub fn new(options: &str, host: Host, store: Option<StoreHost>) -> Result<Core, JsValue> {
         let config = config_from_json(options).map_err(|e| error::to_js(&e))?;
-        let client = Client::builder(config).transport(JsTransport::new(host)).build().map_err(|e| error::to_js(&e))?;
+        let mut builder = Client::builder(config).transport(JsTransport::new(host));
+        if let Some(store) = store {
+            builder = builder.token_store(JsTokenStore::new(store));
+        }
+        let client = builder.build().map_err(|e| error::to_js(&e))?;
         Ok(Core { client })
     }
 

@@ -17,9 +17,10 @@ function cmiBinary() {
   return bin;
 }
 
-/** A running sandbox: `{baseUrl, appKey, appSecret, options, admin(method, path, body), stop()}`. */
-export async function startSandbox() {
-  const child = spawn(cmiBinary(), ['sandbox', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+/** A running sandbox: `{baseUrl, appKey, appSecret, options, admin(method, path, body), stop()}`.
+ * `args`: more `cmi sandbox` flags (e.g. `--revoke-on-reissue`). */
+export async function startSandbox(args = []) {
+  const child = spawn(cmiBinary(), ['sandbox', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout });
   const env = {};
   for await (const line of lines) {

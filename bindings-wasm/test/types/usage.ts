@@ -2,7 +2,7 @@
 // calls type-check, and each `@ts-expect-error` line proves a mistake is a compile error
 // (tsc fails if the line compiles).
 import { Client, CmiError, RelayClient, createRelayHandler, parseNotification } from 'cmi-datacard';
-import type { CreateOrderRequest, ParsedNotification, PurchaseKind } from 'cmi-datacard';
+import type { CreateOrderRequest, ParsedNotification, PurchaseKind, TokenStore } from 'cmi-datacard';
 
 export async function typed(client: Client): Promise<void> {
   // snippet-start: typed
@@ -31,6 +31,16 @@ export async function typed(client: Client): Promise<void> {
   new Client({ baseUrl: 'https://x', appKey: 'k', appSecret: 's', maxRetries: null });
   // @ts-expect-error: unknown option
   new Client({ baseUrl: 'https://x', appKey: 'k', appSecret: 's', retries: 2 });
+
+  const data = new Map<string, string>();
+  const store: TokenStore = {
+    get: async (key) => data.get(key),
+    set: async (key, value) => data.set(key, value),
+    lock: async (key) => !data.has(key),
+  };
+  new Client({ baseUrl: 'https://x', appKey: 'k', appSecret: 's', tokenStore: store, tokenStoreTimeoutMs: 200 });
+  // @ts-expect-error: a store needs lock (the fleet's single refresh)
+  new Client({ baseUrl: 'https://x', appKey: 'k', appSecret: 's', tokenStore: { get: store.get, set: store.set } });
 
   try {
     await client.queryQuota({ iccid: '1' });
