@@ -130,23 +130,6 @@ pub enum CmiError {
     },
 }
 
-/// The operation's camelCase name, as the apps know it.
-fn camel(operation: &str) -> String {
-    let mut out = String::with_capacity(operation.len());
-    let mut upper = false;
-    for c in operation.chars() {
-        if c == '_' {
-            upper = true;
-        } else if upper {
-            out.push(c.to_ascii_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
 fn operation_of(e: &CoreError) -> &'static str {
     match e {
         CoreError::Transport { operation, .. }
@@ -161,7 +144,8 @@ fn operation_of(e: &CoreError) -> &'static str {
 
 impl From<CoreError> for CmiError {
     fn from(e: CoreError) -> Self {
-        let operation = camel(operation_of(&e));
+        // The operation's camelCase name, as the apps know it.
+        let operation = cmi_core::reflect::camel(operation_of(&e));
         let code = match &e {
             CoreError::HttpStatus { status, .. } => Some(status.to_string()),
             other => other.code().map(str::to_owned),
