@@ -56,7 +56,9 @@ val everyOperation: Pair<String, () -> Unit> = "every operation through its type
         check(c.queryCountryGroups(QueryCountryGroupsRequest(YesNo.Yes)).countries.isNotEmpty()) { "countries" }
 
         val stats = admin("GET", "/_sandbox/stats")
-        check(!Regex("\"[a-z_]+\":0[,}]").containsMatchIn(stats.substringAfter("\"calls\""))) { "an operation was never called: $stats" }
+        // Only the per-operation counters: other stats (refusal counters) are rightly 0.
+        val calls = stats.substringAfter("\"calls\"").substringBefore("}")
+        check(!Regex("\"[a-z_]+\":0[,}]").containsMatchIn("$calls}")) { "an operation was never called: $stats" }
         admin("POST", "/_sandbox/reset")
     }
 }
