@@ -17,7 +17,10 @@ pub fn markdown_under(dir: &Path) -> Vec<PathBuf> {
         for e in entries.flatten() {
             let p = e.path();
             if p.is_dir() {
-                stack.push(p);
+                // Installed dependencies (examples/node/node_modules, gitignored) are not ours.
+                if !p.ends_with("node_modules") {
+                    stack.push(p);
+                }
             } else if p.extension().is_some_and(|x| x == "md") {
                 out.push(p);
             }
