@@ -1,16 +1,14 @@
 // Headless Chromium loads the package from a local page (the browser entry, with its wasm),
 // checks the secret guard, and completes a call through the relay to the sandbox.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { after, before, test } from 'node:test';
-import { chromium } from 'playwright-core';
+import { withChromium } from './chromium.mjs';
 import { Client, createRelayHandler } from 'cmi-datacard';
 import { startSandbox } from './sandbox.mjs';
 
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const pkg = new URL('../pkg/', import.meta.url).pathname;
 const TYPES = { '.js': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html' };
 
@@ -65,19 +63,7 @@ after(() => {
 });
 
 test('the package works in headless Chromium through the relay', { timeout: 120_000 }, async (t) => {
-  if (!existsSync(CHROMIUM)) {
-    if (process.env.CI) assert.fail(`${CHROMIUM} missing (scripts/setup installs chromium)`);
-    t.skip(`${CHROMIUM} missing`);
-    return;
-  }
-  const profile = mkdtempSync(join(tmpdir(), 'cmi-chromium-'));
-  // A fresh profile directory per run (playwright passes it as --user-data-dir).
-  const browser = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-  try {
+  await withChromium(t, {}, async (browser) => {
     const page = await browser.newPage();
     const logs = [];
     page.on('console', (m) => logs.push(m.text()));
@@ -89,8 +75,5 @@ test('the package works in headless Chromium through the relay', { timeout: 120_
     assert.equal(result.guard, 'CmiError:config');
     assert.ok(result.bundles > 0);
     assert.equal(result.error, 'CmiError:validation');
-  } finally {
-    await browser.close();
-    rmSync(profile, { recursive: true, force: true });
-  }
+  });
 });

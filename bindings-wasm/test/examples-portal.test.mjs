@@ -2,16 +2,15 @@
 // bundles, usage and eSIM state, relayed by the portal server to the sandbox. The page never
 // receives a credential: every response it sees is searched for the app secret and the tokens.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { mkdirSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { chromium } from 'playwright-core';
+import { withChromium } from './chromium.mjs';
 import { Client } from 'cmi-datacard';
 import { createPortal } from '../../examples/node/portal/server.mjs';
 import { demo, startSandbox } from './sandbox.mjs';
 
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 // A test artifact, never in the repository.
 const ARTIFACTS = join(process.env.CARGO_TARGET_DIR ?? join(homedir(), '.cache', 'cmi-target'), 'artifacts');
 const SESSION = 'agent-session-7f3c9a';
@@ -53,19 +52,7 @@ test('the relay refuses callers without a session and operations off the allow-l
 });
 
 test('an agent looks up a card in headless Chromium', { timeout: 120_000 }, async (t) => {
-  if (!existsSync(CHROMIUM)) {
-    if (process.env.CI) assert.fail(`${CHROMIUM} missing (scripts/setup installs chromium)`);
-    t.skip(`${CHROMIUM} missing`);
-    return;
-  }
-  const profile = mkdtempSync(join(tmpdir(), 'cmi-chromium-'));
-  const browser = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1024, height: 640 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-  try {
+  await withChromium(t, { viewport: { width: 1024, height: 640 } }, async (browser) => {
     // The portal's own login would set this cookie.
     await browser.addCookies([{ name: 'agent_session', value: SESSION, url: base, httpOnly: true, sameSite: 'Strict' }]);
     const page = await browser.newPage();
@@ -105,8 +92,5 @@ test('an agent looks up a card in headless Chromium', { timeout: 120_000 }, asyn
       assert.ok(!text.includes(sb.appSecret), `${url} carries the app secret`);
       for (const token of tokens) assert.ok(!text.includes(token), `${url} carries an access token`);
     }
-  } finally {
-    await browser.close();
-    rmSync(profile, { recursive: true, force: true });
-  }
+  });
 });
