@@ -72,6 +72,51 @@ pub fn opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::
     Ok(d.deserialize_any(ScalarText)?.filter(|s| !s.trim().is_empty()))
 }
 
+/// Decimal text (`12.5`, `-3`, `+1.`, `.5`, `1e3`) as a finite `f64`; `None` otherwise
+/// (including `inf` and `NaN`, which no caller keeps).
+///
+/// The text is rewritten to JSON's number grammar and read by serde_json's parser, which the
+/// core links anyway, rather than by `str::parse`: that would bring the standard library's
+/// float parser and its 11 KB table of powers of five, random bits gzip cannot shrink, into
+/// the npm package's WebAssembly for these few call sites. (There serde_json is built without
+/// `float_roundtrip`, see core/Cargo.toml: exact for every number CMI sends, possibly one unit
+/// in the last place off past 53 bits of digits.)
+pub(crate) fn parse_f64(text: &str) -> Option<f64> {
+    let (negative, rest) = match text.as_bytes().first() {
+        Some(b'-') => (true, &text[1..]),
+        Some(b'+') => (false, &text[1..]),
+        _ => (false, text),
+    };
+    let (mantissa, exponent) = match rest.find(['e', 'E']) {
+        Some(i) => (&rest[..i], Some(&rest[i + 1..])),
+        None => (rest, None),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if (int.is_empty() && frac.is_empty()) || !all_digits(int) || !all_digits(frac) {
+        return None;
+    }
+    let mut json = String::with_capacity(text.len() + 3);
+    if negative {
+        json.push('-');
+    }
+    let int = int.trim_start_matches('0');
+    json.push_str(if int.is_empty() { "0" } else { int });
+    if !frac.is_empty() {
+        json.push('.');
+        json.push_str(frac);
+    }
+    if let Some(e) = exponent {
+        let digits = e.strip_prefix(['+', '-']).unwrap_or(e);
+        if digits.is_empty() || !all_digits(digits) {
+            return None;
+        }
+        json.push('e');
+        json.push_str(e);
+    }
+    serde_json::from_str::<f64>(&json).ok().filter(|f| f.is_finite())
+}
+
 /// Parses the text of a number leniently; `None` for empty or non-numeric text.
 pub(crate) fn parse_i64(text: &str) -> Option<i64> {
     let t = text.trim();
@@ -80,7 +125,7 @@ pub(crate) fn parse_i64(text: &str) -> Option<i64> {
     }
     t.parse::<i64>().ok().or_else(|| {
         // "500.00" style integers: accept when the fraction is zero.
-        let f = t.parse::<f64>().ok()?;
+        let f = parse_f64(t)?;
         (f.fract() == 0.0 && f.abs() < 9.0e15).then_some(f as i64)
     })
 }
@@ -97,7 +142,7 @@ pub fn i64<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
 
 /// A number or numeric string as `f64`; `null`, empty or non-numeric becomes `None`.
 pub fn opt_f64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
-    Ok(d.deserialize_any(ScalarText)?.and_then(|s| s.trim().parse::<f64>().ok()).filter(|f| f.is_finite()))
+    Ok(d.deserialize_any(ScalarText)?.and_then(|s| parse_f64(s.trim())))
 }
 
 /// A list that may arrive as a list, a lone object, or `null` / absent (empty list).
@@ -276,6 +321,75 @@ pub fn is_empty_map(m: &BTreeMap<String, String>) -> bool {
 mod tests {
     use super::*;
     use serde::Deserialize;
+
+    /// `parse_f64` reads every decimal text the standard library's parser reads, to the same
+    /// bits, and refuses what it refuses (non-finite results aside, which no caller keeps).
+    #[test]
+    fn parse_f64_agrees_with_the_standard_parser() {
+        let mut texts: Vec<String> = [
+            "0",
+            "-0",
+            "+0",
+            "12.5",
+            "007",
+            "0.1",
+            ".5",
+            "5.",
+            "-.5",
+            "+1.",
+            "1e3",
+            "1E-3",
+            "2.5e+2",
+            "1.e3",
+            "123456789012345678901234567890",
+            "0.30000000000000004",
+            "2.2250738585072014e-308",
+            "1e400",
+            "-1e400",
+            "4.9e-324",
+            "1e-400",
+            "",
+            ".",
+            "-",
+            "+",
+            "e3",
+            "1e",
+            "1e+",
+            "1.2.3",
+            "1,5",
+            " 1",
+            "1 ",
+            "0x10",
+            "inf",
+            "-inf",
+            "NaN",
+            "infinity",
+            "1_000",
+            "١",
+            "--1",
+            "+-1",
+            "1e3.5",
+            "9007199254740993",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        // A deterministic spread of shapes: digits, points, exponents and signs.
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..5000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let alphabet = b"0123456789.eE+-";
+            let len = (x % 12) as usize + 1;
+            texts.push((0..len).map(|i| alphabet[((x >> (i * 4)) % 15) as usize] as char).collect());
+        }
+        for t in &texts {
+            let ours = parse_f64(t);
+            let std = t.parse::<f64>().ok().filter(|f| f.is_finite());
+            assert_eq!(ours.map(f64::to_bits), std.map(f64::to_bits), "{t:?}");
+        }
+    }
 
     #[derive(Deserialize, Debug, Default)]
     struct Probe {

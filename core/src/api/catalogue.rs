@@ -448,7 +448,7 @@ impl DataBundle {
 
     /// `discount`: the discount as a percentage of the original price.
     pub fn discount_percent(&self) -> Option<f64> {
-        self.ext_value("discount")?.trim_end_matches('%').trim().parse::<f64>().ok().filter(|f| f.is_finite())
+        crate::lenient::parse_f64(self.ext_value("discount")?.trim_end_matches('%').trim())
     }
 
     /// `deductionModel`: standard or binding.

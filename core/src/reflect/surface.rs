@@ -200,7 +200,7 @@ fn field_list(model: &super::ModelInfo, case: Case) -> String {
 
 /// `{value, unit}` as a bare number in the field's wire unit.
 fn volume_in(m: &Map<String, Value>, wire_unit: DataUnit) -> Option<Value> {
-    let value = m.get("value")?.as_f64().or_else(|| m.get("value")?.as_str()?.trim().parse().ok())?;
+    let value = m.get("value")?.as_f64().or_else(|| crate::lenient::parse_f64(m.get("value")?.as_str()?.trim()))?;
     let unit = match m.get("unit").and_then(Value::as_str).unwrap_or(unit_name(wire_unit)) {
         "Bytes" => DataUnit::Bytes,
         "Megabytes" => DataUnit::Megabytes,
@@ -235,7 +235,7 @@ fn scalar_text(v: &Value) -> String {
 /// A number or numeric string as a JSON float (always a float, so typed bindings see one type).
 fn float(v: &Value) -> Option<Value> {
     let f = match v {
-        Value::String(s) => s.trim().parse::<f64>().ok()?,
+        Value::String(s) => crate::lenient::parse_f64(s.trim())?,
         Value::Number(n) => n.as_f64()?,
         _ => return None,
     };
