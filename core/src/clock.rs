@@ -78,7 +78,7 @@ impl NonceSource for OsNonce {
         let mut bytes = [0u8; 16];
         // A CSPRNG failure is an environment fault we cannot sign around; fall back to a
         // counter mixed with time so that a nonce is still never reused within the process.
-        if getrandom::fill(&mut bytes).is_err() {
+        if random_fill(&mut bytes).is_err() {
             static FALLBACK: AtomicU64 = AtomicU64::new(0);
             let n = FALLBACK.fetch_add(1, Ordering::Relaxed);
             bytes[..8].copy_from_slice(&n.to_be_bytes());
@@ -86,6 +86,36 @@ impl NonceSource for OsNonce {
         }
         hex_upper(&bytes)
     }
+}
+
+/// Natively a nonce's 16 bytes are one `getrandom` call (a fraction of a microsecond, and a
+/// forked worker never shares a buffer with its parent).
+#[cfg(not(target_arch = "wasm32"))]
+fn random_fill(bytes: &mut [u8; 16]) -> Result<(), getrandom::Error> {
+    getrandom::fill(bytes)
+}
+
+/// On wasm32 every `getrandom` call crosses into JavaScript's `crypto.getRandomValues`, which
+/// in Node costs several microseconds, a tenth of the SDK's own work per call; so nonces are
+/// cut from a pool filled 32 at a time. Nonces are public (they travel in the header), so a
+/// pool of future ones in memory gives nothing away; wasm has no fork to duplicate it.
+#[cfg(target_arch = "wasm32")]
+fn random_fill(bytes: &mut [u8; 16]) -> Result<(), getrandom::Error> {
+    use std::sync::{Mutex, PoisonError};
+    struct Pool {
+        bytes: [u8; 512],
+        used: usize,
+    }
+    static POOL: Mutex<Pool> = Mutex::new(Pool { bytes: [0; 512], used: 512 });
+    let mut pool = POOL.lock().unwrap_or_else(PoisonError::into_inner);
+    if pool.used + bytes.len() > pool.bytes.len() {
+        getrandom::fill(&mut pool.bytes)?;
+        pool.used = 0;
+    }
+    let start = pool.used;
+    bytes.copy_from_slice(&pool.bytes[start..start + 16]);
+    pool.used += 16;
+    Ok(())
 }
 
 /// A nonce source returning a fixed sequence, then counting; for tests and vectors.
