@@ -58,6 +58,24 @@ test('an HTTP 503 is retried, then surfaces as a retryable http_status error', a
   assert.equal(e.category, 'transient');
 });
 
+// The host copies only `date` and `retry-after` into wasm: these two tests fail if either
+// stops reaching the core.
+test("a skewed platform clock is measured from the answer's Date and the call re-signed", async () => {
+  const c = new Client(sb.options);
+  await sb.admin('POST', 'faults', { kind: 'clock_skew', seconds: 900 });
+  const answer = await c.queryUpccTemplates({});
+  assert.ok(Array.isArray(answer.upccTemplate));
+});
+
+test("a 429's Retry-After is waited out before the retry", async () => {
+  const c = new Client({ ...sb.options, maxRetries: 1 });
+  await c.queryUpccTemplates({});
+  await sb.admin('POST', 'faults', { operation: 'query_upcc_templates', kind: 'http_status', status: 429, retry_after: 1, count: 1 });
+  const start = performance.now();
+  await c.queryUpccTemplates({});
+  assert.ok(performance.now() - start >= 900, `retried after ${performance.now() - start} ms`);
+});
+
 test('a refused connection is a transport error', async () => {
   const server = createServer();
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
