@@ -113,8 +113,8 @@ fn random_fill(bytes: &mut [u8; 16]) -> Result<(), getrandom::Error> {
         pool.used = 0;
     }
     let start = pool.used;
-    bytes.copy_from_slice(&pool.bytes[start..start + 16]);
-    pool.used += 16;
+    pool.used += bytes.len();
+    bytes.copy_from_slice(&pool.bytes[start..pool.used]);
     Ok(())
 }
 
