@@ -1,7 +1,7 @@
 // The typed client: options checks that belong to JavaScript (browser guard, custom fetch),
 // then one method per operation over the core's by-name call. Every API rule is in the core.
 
-import { Core, parseNotification as parseRaw } from './cmi_wasm.js';
+import { Core, parseNotification as parseRaw, transportDone } from './cmi_wasm.js';
 import { CmiError, configError, toCmiError } from './errors.js';
 import { makeHost } from './host.js';
 import { checkTokenStore, makeStoreHost } from './token-store.js';
@@ -45,7 +45,7 @@ export class Client {
     }
     const bound = options.fetch ?? ((url, init) => globalThis.fetch(url, init));
     try {
-      this.#core = new Core(JSON.stringify(core), makeHost(bound), storeHost);
+      this.#core = new Core(JSON.stringify(core), makeHost(bound, transportDone), storeHost);
     } catch (e) {
       throw toCmiError(e);
     }
@@ -76,19 +76,22 @@ export class Client {
 
   /** Sends `operation` (camelCase, snake_case or kebab-case) with `request`; resolves to the
    * answer, rejects with a CmiError. */
-  async call(operation, request = {}) {
-    let text;
-    try {
-      text = await this.#core.call(operation, JSON.stringify(request));
-    } catch (e) {
-      throw toCmiError(e);
-    }
-    return JSON.parse(text);
+  call(operation, request = {}) {
+    return new Promise((resolve, reject) => {
+      let body;
+      try {
+        body = JSON.stringify(request);
+      } catch (e) {
+        reject(e);
+        return;
+      }
+      this.#core.call(operation, body, (ok, text) => (ok ? resolve(JSON.parse(text)) : reject(toCmiError(text))));
+    });
   }
 
   /** Forgets the cached access token. */
   invalidateToken() {
-    return this.#core.invalidateToken();
+    return new Promise((resolve) => this.#core.invalidateToken(() => resolve()));
   }
 
   /** How many access tokens this client has requested so far. */

@@ -1,6 +1,7 @@
 // The transport host the wasm module calls (src/transport.rs): one fetch per request.
-// Only strings cross into wasm: headers as "name: value" lines, the body as text. A failed
-// fetch resolves (never rejects) with status 0 and the failure kind in `headers`.
+// Only strings cross into wasm: headers as "name: value" lines, the body as text. Each request
+// ends in one call of the module's `transportDone`; a failed fetch reports status 0 and the
+// failure kind in `headers`.
 
 function parseHeaderLines(lines) {
   const headers = {};
@@ -65,20 +66,24 @@ function wantedHeaders(headers) {
   return lines;
 }
 
-/** A host over `fetchImpl` (the platform fetch or the user's own). */
-export function makeHost(fetchImpl) {
+/** A host over `fetchImpl` (the platform fetch or the user's own); `done(id, status, headers,
+ * body)` is the module's `transportDone`, which each request reports to exactly once. */
+export function makeHost(fetchImpl, done) {
   const deadlines = new Deadlines();
+  const send = async (id, url, headerLines, body, timeoutMs) => {
+    let signal;
+    try {
+      signal = deadlines.signal(timeoutMs);
+      const res = await fetchImpl(url, { method: 'POST', headers: parseHeaderLines(headerLines), body, signal });
+      const text = await res.text();
+      done(id, res.status, wantedHeaders(res.headers), text);
+    } catch (e) {
+      const f = failure(e, signal?.aborted === true);
+      done(id, f.status, f.headers, f.body);
+    }
+  };
   return {
-    async send(url, headerLines, body, timeoutMs) {
-      const signal = deadlines.signal(timeoutMs);
-      try {
-        const res = await fetchImpl(url, { method: 'POST', headers: parseHeaderLines(headerLines), body, signal });
-        const text = await res.text();
-        return { status: res.status, headers: wantedHeaders(res.headers), body: text };
-      } catch (e) {
-        return failure(e, signal.aborted);
-      }
-    },
+    send,
     sleep(ms) {
       return new Promise((resolve) => setTimeout(resolve, ms));
     },

@@ -49,26 +49,31 @@ impl Core {
         Ok(Core { client })
     }
 
-    /// Sends operation `name` (any spelling) with a JSON request body; resolves to the answer
-    /// JSON, rejects with error JSON.
-    pub fn call(&self, name: String, body: String) -> js_sys::Promise {
+    /// Sends operation `name` (any spelling) with a JSON request body, then calls
+    /// `done(true, answerJson)` or `done(false, errorJson)`. A callback rather than a returned
+    /// promise: `js/client.js` makes the one promise the caller sees, and wasm-bindgen's
+    /// promise glue cost more per call than the rest of the boundary.
+    pub fn call(&self, name: String, body: String, done: js_sys::Function) {
         let client = self.client.clone();
-        wasm_bindgen_futures::future_to_promise(async move {
-            match invoke(&client, &name, &body).await {
-                Ok(text) => Ok(JsValue::from_str(&text)),
-                Err(e) => Err(error::to_js(&e)),
-            }
-        })
+        wasm_bindgen_futures::spawn_local(async move {
+            let (ok, text) = match invoke(&client, &name, &body).await {
+                Ok(text) => (true, text),
+                Err(e) => (false, error::to_json(&e)),
+            };
+            // `done` is the package's own resolver; it does not throw.
+            let _ = done.call2(&JsValue::UNDEFINED, &JsValue::from_bool(ok), &JsValue::from_str(&text));
+        });
     }
 
-    /// Forgets the cached access token, so the next call fetches a new one.
+    /// Forgets the cached access token, so the next call fetches a new one; then calls
+    /// `done()`.
     #[wasm_bindgen(js_name = invalidateToken)]
-    pub fn invalidate_token(&self) -> js_sys::Promise {
+    pub fn invalidate_token(&self, done: js_sys::Function) {
         let client = self.client.clone();
-        wasm_bindgen_futures::future_to_promise(async move {
+        wasm_bindgen_futures::spawn_local(async move {
             client.invalidate_token().await;
-            Ok(JsValue::UNDEFINED)
-        })
+            let _ = done.call0(&JsValue::UNDEFINED);
+        });
     }
 
     /// How many access tokens this client has requested.
