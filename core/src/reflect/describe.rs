@@ -50,6 +50,19 @@ pub struct Field {
     pub ty: Ty,
     /// Whether a request must carry it (not optional, no default).
     pub required: bool,
+    /// `name` in camelCase, filled in by [`Registry::end_model`] (kept so that converting a
+    /// value does not spell every key anew).
+    pub camel: String,
+}
+
+impl Field {
+    /// The field's name in `case`.
+    pub fn name_in(&self, case: super::Case) -> &str {
+        match case {
+            super::Case::Snake => self.name,
+            super::Case::Camel => &self.camel,
+        }
+    }
 }
 
 /// A model: a struct of the API.
@@ -69,7 +82,7 @@ impl ModelInfo {
         self.fields
             .iter()
             .find(|f| f.name == key || f.wire == key)
-            .or_else(|| self.fields.iter().find(|f| f.aliases.contains(&key) || super::camel(f.name) == key))
+            .or_else(|| self.fields.iter().find(|f| f.aliases.contains(&key) || f.camel == key))
     }
 }
 
@@ -111,7 +124,10 @@ impl Registry {
     }
 
     /// Finishes describing a model.
-    pub fn end_model(&mut self, name: &'static str, doc: &'static str, extra: bool, fields: Vec<Field>) {
+    pub fn end_model(&mut self, name: &'static str, doc: &'static str, extra: bool, mut fields: Vec<Field>) {
+        for f in &mut fields {
+            f.camel = super::camel(f.name);
+        }
         self.models.insert(name, Some(ModelInfo { doc, extra, fields }));
     }
 

@@ -59,7 +59,7 @@ fn out_model(reg: &Registry, name: &str, wire: Value, case: Case) -> Value {
     for field in &model.fields {
         let Some(v) = map.remove(field.wire) else { continue };
         if let Some(v) = out_value(reg, &field.ty, v, case) {
-            out.insert(case.apply(field.name), v);
+            out.insert(field.name_in(case).to_owned(), v);
         }
     }
     if !map.is_empty() {
@@ -195,7 +195,7 @@ fn in_model(reg: &Registry, name: &str, v: Value, case: Case, path: &str) -> Res
 }
 
 fn field_list(model: &super::ModelInfo, case: Case) -> String {
-    model.fields.iter().map(|f| case.apply(f.name)).collect::<Vec<_>>().join(", ")
+    model.fields.iter().map(|f| f.name_in(case)).collect::<Vec<_>>().join(", ")
 }
 
 /// `{value, unit}` as a bare number in the field's wire unit.
