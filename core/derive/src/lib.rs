@@ -70,7 +70,6 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
                 doc: crate::__reflect_doc!(#fdoc),
                 ty: #ty,
                 required: #required,
-                camel: ::std::string::String::new(),
             }
         });
     }

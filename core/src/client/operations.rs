@@ -89,13 +89,32 @@ impl Client {
     /// names of the bindings, typed values; wire names are accepted too) and returns the
     /// answer in that surface. What the bindings call; see [`crate::reflect`].
     pub async fn call_surface(&self, name: &str, body: Value, case: crate::reflect::Case) -> Result<Value> {
+        let (response, answer) = self.call_surface_wire(name, body, case).await?;
+        Ok(crate::reflect::to_surface(response, answer, case))
+    }
+
+    /// [`Client::call_surface`] from and to JSON text: the body as text in, the answer written
+    /// as text without building its surface tree (what the WebAssembly binding hands to
+    /// `JSON.parse`). A body that is not JSON is a validation error.
+    pub async fn call_surface_text(&self, name: &str, body: &str, case: crate::reflect::Case) -> Result<String> {
+        let body: Value = serde_json::from_str(body).map_err(|e| Error::validation("(body)", e.to_string()))?;
+        let (response, answer) = self.call_surface_wire(name, body, case).await?;
+        Ok(crate::reflect::to_surface_text(response, &answer, case))
+    }
+
+    /// The answer of a surface call in wire names, with its model's name.
+    async fn call_surface_wire(
+        &self,
+        name: &str,
+        body: Value,
+        case: crate::reflect::Case,
+    ) -> Result<(&'static str, Value)> {
         let canonical = canonical_name(name)
             .ok_or_else(|| Error::validation("operation", format!("unknown operation `{name}`")))?;
         let (request, response) = operation_types(canonical)
             .ok_or_else(|| Error::validation("operation", format!("unknown operation `{name}`")))?;
         let wire = crate::reflect::from_surface(request, body, case)?;
-        let answer = self.call_json(canonical, wire).await?;
-        Ok(crate::reflect::to_surface(response, answer, case))
+        Ok((response, self.call_json(canonical, wire).await?))
     }
 }
 

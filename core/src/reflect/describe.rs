@@ -50,19 +50,6 @@ pub struct Field {
     pub ty: Ty,
     /// Whether a request must carry it (not optional, no default).
     pub required: bool,
-    /// `name` in camelCase, filled in by [`Registry::end_model`] (kept so that converting a
-    /// value does not spell every key anew).
-    pub camel: String,
-}
-
-impl Field {
-    /// The field's name in `case`.
-    pub fn name_in(&self, case: super::Case) -> &str {
-        match case {
-            super::Case::Snake => self.name,
-            super::Case::Camel => &self.camel,
-        }
-    }
 }
 
 /// A model: a struct of the API.
@@ -74,15 +61,31 @@ pub struct ModelInfo {
     pub extra: bool,
     /// Fields in declaration order.
     pub fields: Vec<Field>,
+    /// The fields' names in camelCase, in the same order: spelt once here rather than for
+    /// every key of every value converted (and not in `Field`, whose literals the derive
+    /// writes out for each of ~400 fields).
+    camel: Vec<String>,
 }
 
 impl ModelInfo {
     /// The field a key names: its Rust name, its camelCase name, its wire name or an alias.
     pub fn field(&self, key: &str) -> Option<&Field> {
-        self.fields
-            .iter()
-            .find(|f| f.name == key || f.wire == key)
-            .or_else(|| self.fields.iter().find(|f| f.aliases.contains(&key) || f.camel == key))
+        self.fields.iter().find(|f| f.name == key || f.wire == key).or_else(|| {
+            self.fields.iter().zip(&self.camel).find(|(f, c)| f.aliases.contains(&key) || *c == key).map(|(f, _)| f)
+        })
+    }
+
+    /// The fields with their names in `case`.
+    pub fn named_fields(&self, case: super::Case) -> impl Iterator<Item = (&Field, &str)> {
+        self.fields.iter().zip(&self.camel).map(move |(f, c)| {
+            (
+                f,
+                match case {
+                    super::Case::Snake => f.name,
+                    super::Case::Camel => c.as_str(),
+                },
+            )
+        })
     }
 }
 
@@ -124,11 +127,9 @@ impl Registry {
     }
 
     /// Finishes describing a model.
-    pub fn end_model(&mut self, name: &'static str, doc: &'static str, extra: bool, mut fields: Vec<Field>) {
-        for f in &mut fields {
-            f.camel = super::camel(f.name);
-        }
-        self.models.insert(name, Some(ModelInfo { doc, extra, fields }));
+    pub fn end_model(&mut self, name: &'static str, doc: &'static str, extra: bool, fields: Vec<Field>) {
+        let camel = fields.iter().map(|f| super::camel(f.name)).collect();
+        self.models.insert(name, Some(ModelInfo { doc, extra, fields, camel }));
     }
 
     /// Adds an enumeration (once).

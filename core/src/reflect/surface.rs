@@ -6,6 +6,8 @@ use crate::callbacks::{Notification, ParsedNotification};
 use crate::error::{Error, Result};
 use crate::units::DataUnit;
 use serde_json::{Map, Number, Value};
+use std::borrow::Cow;
+use std::io::Write;
 
 /// The wire JSON of model `type_name` as the surface of `case`: keys renamed to the Rust
 /// names in `case`, numeric strings as numbers where the model holds a number, volumes as
@@ -56,10 +58,10 @@ fn out_model(reg: &Registry, name: &str, wire: Value, case: Case) -> Value {
         return Value::Null;
     };
     let mut out = Map::new();
-    for field in &model.fields {
+    for (field, name) in model.named_fields(case) {
         let Some(v) = map.remove(field.wire) else { continue };
         if let Some(v) = out_value(reg, &field.ty, v, case) {
-            out.insert(field.name_in(case).to_owned(), v);
+            out.insert(name.to_owned(), v);
         }
     }
     if !map.is_empty() {
@@ -87,34 +89,172 @@ fn out_value(reg: &Registry, ty: &Ty, v: Value, case: Case) -> Option<Value> {
             other => other,
         },
         Ty::Model(name) => out_model(reg, name, v, case),
+        leaf_ty => match out_leaf(reg, leaf_ty, &v) {
+            Cow::Borrowed(_) => v,
+            Cow::Owned(converted) => converted,
+        },
+    })
+}
+
+/// A scalar of type `ty` (not optional, list, map or model) in the surface: enum codes as
+/// variant names, numeric strings as numbers, volumes with their unit; borrowed when the wire
+/// value stands as it is.
+fn out_leaf<'a>(reg: &Registry, ty: &Ty, v: &'a Value) -> Cow<'a, Value> {
+    Cow::Owned(match ty {
         Ty::Enum(name) => {
-            let raw = scalar_text(&v);
+            let raw = scalar_text(v);
             match reg.enumeration(name).and_then(|e| e.variants.iter().find(|x| x.wire == raw.trim())) {
                 Some(variant) => Value::String(variant.name.to_owned()),
                 None => Value::String(raw),
             }
         }
-        Ty::Int => match &v {
-            Value::String(s) => s.trim().parse::<i64>().map(Value::from).unwrap_or(v),
-            _ => v,
+        Ty::Int => match v {
+            Value::String(s) => match s.trim().parse::<i64>() {
+                Ok(n) => Value::from(n),
+                Err(_) => return Cow::Borrowed(v),
+            },
+            _ => return Cow::Borrowed(v),
         },
-        Ty::Float => float(&v).unwrap_or(v),
+        Ty::Float => match float(v) {
+            Some(f) => f,
+            None => return Cow::Borrowed(v),
+        },
         Ty::String => match v {
             Value::Number(n) => Value::String(n.to_string()),
             Value::Bool(b) => Value::String(b.to_string()),
-            other => other,
+            _ => return Cow::Borrowed(v),
         },
-        Ty::Volume(Some(unit)) => match float(&v) {
+        Ty::Volume(Some(unit)) => match float(v) {
             Some(value) => {
                 let mut m = Map::new();
                 m.insert("value".into(), value);
                 m.insert("unit".into(), Value::String(unit_name(*unit).into()));
                 Value::Object(m)
             }
-            None => v,
+            None => return Cow::Borrowed(v),
         },
-        Ty::Volume(None) | Ty::Bool | Ty::Json | Ty::DateTime | Ty::Date => v,
+        _ => return Cow::Borrowed(v),
     })
+}
+
+/// [`to_surface`] written straight to JSON text, without building the surface tree: what the
+/// WebAssembly binding hands to `JSON.parse`. Fields come in the model's order, `extra` last;
+/// otherwise the text parses to exactly [`to_surface`]'s value.
+pub fn to_surface_text(type_name: &str, wire: &Value, case: Case) -> String {
+    let mut out = Vec::with_capacity(512);
+    let reg = registry();
+    match reg.model(type_name) {
+        Some(_) => write_model(reg, type_name, wire, case, &mut out),
+        None => write_json(wire, &mut out),
+    }
+    // Only JSON text (valid UTF-8) was written.
+    String::from_utf8(out).unwrap_or_default()
+}
+
+fn write_json(v: &Value, out: &mut Vec<u8>) {
+    match v {
+        // The common leaf, without the formatting machinery.
+        Value::String(s) => write_key(s, out),
+        // Through `Display`, the one JSON writer of `Value` the binaries already hold (a
+        // second, `to_writer` into a `Vec`, is ~4 KB of WebAssembly); a `Vec` cannot fail.
+        other => {
+            let _ = write!(out, "{other}");
+        }
+    }
+}
+
+/// Text as a JSON string.
+fn write_key(k: &str, out: &mut Vec<u8>) {
+    let _ = serde_json::to_writer(&mut *out, k);
+}
+
+fn write_model(reg: &Registry, name: &str, wire: &Value, case: Case, out: &mut Vec<u8>) {
+    let (Some(model), Value::Object(map)) = (reg.model(name), wire) else {
+        out.extend_from_slice(b"null");
+        return;
+    };
+    out.push(b'{');
+    let mut first = true;
+    for (field, name) in model.named_fields(case) {
+        let Some(v) = map.get(field.wire) else { continue };
+        if is_absent(&field.ty, v) {
+            continue;
+        }
+        if !first {
+            out.push(b',');
+        }
+        first = false;
+        write_key(name, out);
+        out.push(b':');
+        write_value(reg, &field.ty, v, case, out);
+    }
+    let mut extra = map.iter().filter(|(k, _)| !model.fields.iter().any(|f| f.wire == k.as_str())).peekable();
+    if extra.peek().is_some() {
+        if !first {
+            out.push(b',');
+        }
+        out.extend_from_slice(b"\"extra\":{");
+        for (i, (k, v)) in extra.enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            write_key(k, out);
+            out.push(b':');
+            write_json(v, out);
+        }
+        out.push(b'}');
+    }
+    out.push(b'}');
+}
+
+/// Whether [`out_value`] drops `v` (a null, or an optional holding one).
+fn is_absent(ty: &Ty, v: &Value) -> bool {
+    match ty {
+        Ty::Optional(inner) => is_absent(inner, v),
+        _ => v.is_null(),
+    }
+}
+
+/// Writes what [`out_value`] makes of `v` (which is not absent).
+fn write_value(reg: &Registry, ty: &Ty, v: &Value, case: Case, out: &mut Vec<u8>) {
+    match ty {
+        Ty::Optional(inner) => write_value(reg, inner, v, case, out),
+        Ty::List(inner) => {
+            out.push(b'[');
+            let items = match v {
+                Value::Array(items) => items.as_slice(),
+                one => std::slice::from_ref(one),
+            };
+            let mut first = true;
+            for item in items.iter().filter(|i| !is_absent(inner, i)) {
+                if !first {
+                    out.push(b',');
+                }
+                first = false;
+                write_value(reg, inner, item, case, out);
+            }
+            out.push(b']');
+        }
+        Ty::Map(inner) => match v {
+            Value::Object(m) => {
+                out.push(b'{');
+                let mut first = true;
+                for (k, item) in m.iter().filter(|(_, i)| !is_absent(inner, i)) {
+                    if !first {
+                        out.push(b',');
+                    }
+                    first = false;
+                    write_key(k, out);
+                    out.push(b':');
+                    write_value(reg, inner, item, case, out);
+                }
+                out.push(b'}');
+            }
+            other => write_json(other, out),
+        },
+        Ty::Model(name) => write_model(reg, name, v, case, out),
+        leaf_ty => write_json(&out_leaf(reg, leaf_ty, v), out),
+    }
 }
 
 fn in_value(reg: &Registry, ty: &Ty, v: Value, case: Case, path: &str) -> Result<Value> {
@@ -195,7 +335,7 @@ fn in_model(reg: &Registry, name: &str, v: Value, case: Case, path: &str) -> Res
 }
 
 fn field_list(model: &super::ModelInfo, case: Case) -> String {
-    model.fields.iter().map(|f| f.name_in(case)).collect::<Vec<_>>().join(", ")
+    model.named_fields(case).map(|(_, name)| name).collect::<Vec<_>>().join(", ")
 }
 
 /// `{value, unit}` as a bare number in the field's wire unit.
@@ -240,4 +380,70 @@ fn float(v: &Value) -> Option<Value> {
         _ => return None,
     };
     Number::from_f64(f).map(Value::Number)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// Wire values of `ty` as they may arrive, odd forms included (`pick` chooses one).
+    fn sample(reg: &Registry, ty: &Ty, pick: usize, depth: usize) -> Value {
+        let odd = [json!(null), json!("7"), json!(" 12 "), json!("x\"y\n"), json!(3), json!(2.5), json!(true)];
+        match ty {
+            Ty::Optional(inner) => {
+                if pick % 4 == 0 {
+                    Value::Null
+                } else {
+                    sample(reg, inner, pick / 4, depth)
+                }
+            }
+            Ty::List(inner) => match pick % 3 {
+                0 => sample(reg, inner, pick / 3, depth),
+                1 => json!([sample(reg, inner, pick, depth), null, sample(reg, inner, pick + 1, depth)]),
+                _ => json!([]),
+            },
+            Ty::Map(inner) => json!({"a": sample(reg, inner, pick, depth), "b": null}),
+            Ty::Model(name) if depth < 3 => match reg.model(name) {
+                Some(model) if pick % 7 != 6 => {
+                    let mut m = Map::new();
+                    for (i, f) in model.fields.iter().enumerate() {
+                        m.insert(
+                            f.wire.to_owned(),
+                            sample(reg, &f.ty, pick.wrapping_mul(31).wrapping_add(i), depth + 1),
+                        );
+                    }
+                    if pick % 2 == 0 {
+                        m.insert("unlisted".into(), json!({"k": [1, "two"]}));
+                    }
+                    Value::Object(m)
+                }
+                _ => odd[pick % odd.len()].clone(),
+            },
+            Ty::Enum(name) => match reg.enumeration(name).and_then(|e| e.variants.get(pick % 3)) {
+                Some(v) if pick % 5 != 4 => json!(v.wire),
+                _ => odd[pick % odd.len()].clone(),
+            },
+            _ => odd[pick % odd.len()].clone(),
+        }
+    }
+
+    #[test]
+    fn surface_text_parses_to_the_surface_value() {
+        let reg = registry();
+        let mut checked = 0;
+        for (name, _) in reg.models() {
+            for pick in 0..40 {
+                let wire = sample(reg, &Ty::Model(name), pick, 0);
+                for case in [Case::Snake, Case::Camel] {
+                    let text = to_surface_text(name, &wire, case);
+                    let parsed: Value = serde_json::from_str(&text).expect("JSON text");
+                    assert_eq!(parsed, to_surface(name, wire.clone(), case), "{name} from {wire}");
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 1000, "only {checked} samples");
+        assert_eq!(to_surface_text("NoSuchModel", &json!({"a": 1}), Case::Camel), r#"{"a":1}"#);
+    }
 }
