@@ -1,7 +1,7 @@
 // The typed client: options checks that belong to JavaScript (browser guard, custom fetch),
 // then one method per operation over the core's by-name call. Every API rule is in the core.
 
-import { Core, parseNotification as parseRaw, transportDone } from './cmi_wasm.js';
+import { Core, hostDone, parseNotification as parseRaw } from './cmi_wasm.js';
 import { CmiError, configError, toCmiError } from './errors.js';
 import { makeHost } from './host.js';
 import { checkTokenStore, makeStoreHost } from './token-store.js';
@@ -35,7 +35,7 @@ export class Client {
       if (problem !== undefined) throw configError(problem);
       const t = options.tokenStoreTimeoutMs ?? 200;
       if (!Number.isInteger(t) || t <= 0) throw configError('tokenStoreTimeoutMs must be a positive whole number');
-      storeHost = makeStoreHost(options.tokenStore, t);
+      storeHost = makeStoreHost(options.tokenStore, t, hostDone);
     }
     const fetchImpl = options.fetch ?? globalThis.fetch;
     if (typeof fetchImpl !== 'function') throw configError('no fetch: pass options.fetch (Node 18+ and browsers have one)');
@@ -45,7 +45,7 @@ export class Client {
     }
     const bound = options.fetch ?? ((url, init) => globalThis.fetch(url, init));
     try {
-      this.#core = new Core(JSON.stringify(core), makeHost(bound, transportDone), storeHost);
+      this.#core = new Core(JSON.stringify(core), makeHost(bound, hostDone), storeHost);
     } catch (e) {
       throw toCmiError(e);
     }

@@ -1,7 +1,7 @@
 // The transport host the wasm module calls (src/transport.rs): one fetch per request.
 // Only strings cross into wasm: headers as "name: value" lines, the body as text. Each request
-// ends in one call of the module's `transportDone`; a failed fetch reports status 0 and the
-// failure kind in `headers`.
+// ends in one call of the module's `hostDone` (src/pending.rs) under its id; a failed fetch
+// reports status 0 and the failure kind in `headers`.
 
 function parseHeaderLines(lines) {
   const headers = {};
@@ -67,7 +67,7 @@ function wantedHeaders(headers) {
 }
 
 /** A host over `fetchImpl` (the platform fetch or the user's own); `done(id, status, headers,
- * body)` is the module's `transportDone`, which each request reports to exactly once. */
+ * body)` is the module's `hostDone`, which each request and timer reports to exactly once. */
 export function makeHost(fetchImpl, done) {
   const deadlines = new Deadlines();
   const send = async (id, url, headerLines, body, timeoutMs) => {
@@ -84,8 +84,8 @@ export function makeHost(fetchImpl, done) {
   };
   return {
     send,
-    sleep(ms) {
-      return new Promise((resolve) => setTimeout(resolve, ms));
+    sleep(id, ms) {
+      setTimeout(() => done(id, 1, '', ''), ms);
     },
   };
 }

@@ -5,7 +5,6 @@
 // down costs one deadline per period, not one per call. Nothing is logged: records hold the
 // token.
 
-const DEFAULT_TIMEOUT_MS = 200;
 const RETRY_AFTER_MS = 1000;
 
 const FAILED = Symbol('failed');
@@ -22,8 +21,9 @@ export function checkTokenStore(store) {
   return undefined;
 }
 
-/** The host over `store`, each call limited to `timeoutMs`. */
-export function makeStoreHost(store, timeoutMs = DEFAULT_TIMEOUT_MS) {
+/** The host over `store`, each call limited to `timeoutMs`; every method reports its outcome
+ * once to `done(id, status, '', text)` (the module's `hostDone`). */
+export function makeStoreHost(store, timeoutMs, done) {
   let downUntil = 0;
 
   // Runs one store call with the deadline; resolves to its result or FAILED.
@@ -44,31 +44,34 @@ export function makeStoreHost(store, timeoutMs = DEFAULT_TIMEOUT_MS) {
   };
 
   return {
-    // A record string, "" for none, false on failure.
-    async get(key) {
+    // Status 1 with the record ("" for none), 0 on failure.
+    async get(id, key) {
       const v = await run(() => store.get(key));
-      if (v === FAILED) return false;
-      return typeof v === 'string' ? v : '';
+      if (v === FAILED) done(id, 0, '', '');
+      else done(id, 1, '', typeof v === 'string' ? v : '');
     },
-    async set(key, record, ttlMs) {
-      return (await run(() => store.set(key, record, Math.ceil(ttlMs)))) !== FAILED;
+    // 1 stored, 0 failed.
+    async set(id, key, record, ttlMs) {
+      const v = await run(() => store.set(key, record, Math.ceil(ttlMs)));
+      done(id, v === FAILED ? 0 : 1, '', '');
     },
     // 1 taken, 0 held by another, -1 failure.
-    async lock(key, ttlMs) {
+    async lock(id, key, ttlMs) {
       const v = await run(() => store.lock(key, Math.ceil(ttlMs)));
-      if (v === FAILED) return -1;
-      return v ? 1 : 0;
+      done(id, v === FAILED ? -1 : v ? 1 : 0, '', '');
     },
-    async unlock(key) {
+    async unlock(id, key) {
       if (typeof store.unlock === 'function') await run(() => store.unlock(key));
+      done(id, 1, '', '');
     },
-    async remove(key) {
+    async remove(id, key) {
       // Without `delete`, an empty record (read back as no token) that soon expires.
       if (typeof store.delete === 'function') await run(() => store.delete(key));
       else await run(() => store.set(key, '', 1000));
+      done(id, 1, '', '');
     },
-    sleep(ms) {
-      return new Promise((resolve) => setTimeout(resolve, ms));
+    sleep(id, ms) {
+      setTimeout(() => done(id, 1, '', ''), ms);
     },
   };
 }

@@ -7,6 +7,8 @@
 //! Every API rule stays in the core; this crate converts options, errors and the transport.
 
 mod error;
+#[cfg(target_arch = "wasm32")]
+mod pending;
 // The transport awaits JavaScript promises, whose futures are not `Send`; the core asks for
 // `Send` futures on native targets, so the client half only exists on wasm32 (natively the
 // crate still compiles, for `cargo clippy --workspace`, with options, errors and callbacks).
@@ -87,9 +89,7 @@ impl Core {
 /// converts both ways and validates (an unknown field is a validation error naming it).
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 async fn invoke(client: &Client, name: &str, body: &str) -> Result<String, Error> {
-    let body: Value = serde_json::from_str(body).map_err(|e| Error::validation("(body)", e.to_string()))?;
-    let answer = client.call_surface(name, body, Case::Camel).await?;
-    Ok(answer.to_string())
+    client.call_surface_text(name, body, Case::Camel).await
 }
 
 /// Reads the options JSON into a core `Config`; an unknown key is a configuration error, so a

@@ -8,11 +8,11 @@
 //! copy, which answers whenever the store fails or is too slow, so a failing store never fails
 //! a call.
 
+use crate::pending::{Pending, Reply};
 use cmi_core::transport::BoxFuture;
 use cmi_core::{CachedToken, MemoryTokenStore, Refresh, Secret, TokenStore};
 use std::cell::Cell;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
 
 /// Lifetime of the refresh lock: if its holder dies, another worker fetches after this, and a
 /// waiting worker stops waiting after it (the fleet crate's default).
@@ -22,34 +22,35 @@ const LOCK_POLL_MS: f64 = 20.0;
 
 #[wasm_bindgen]
 extern "C" {
-    /// The JavaScript side of the store (see `js/token-store.js`). Every method resolves (never
-    /// rejects), within the store deadline.
+    /// The JavaScript side of the store (see `js/token-store.js`). Every method reports under
+    /// its `id` ([`crate::pending`]) exactly once, within the store deadline, failures included.
     pub type StoreHost;
 
-    /// Resolves to the record under `key`, `""` when there is none, or `false` on failure.
+    /// Reports the record under `key` as the body with status 1 (`""` when there is none), or
+    /// status 0 on failure.
     #[wasm_bindgen(method)]
-    fn get(this: &StoreHost, key: &str) -> js_sys::Promise;
+    fn get(this: &StoreHost, id: u32, key: &str);
 
-    /// Stores `record` under `key` for `ttl_ms`; resolves to whether it worked.
+    /// Stores `record` under `key` for `ttl_ms`; reports 1 when it worked, else 0.
     #[wasm_bindgen(method)]
-    fn set(this: &StoreHost, key: &str, record: &str, ttl_ms: f64) -> js_sys::Promise;
+    fn set(this: &StoreHost, id: u32, key: &str, record: &str, ttl_ms: f64);
 
-    /// Takes the lock `key` for `ttl_ms` if free; resolves to 1 (taken), 0 (held by another)
-    /// or -1 (failure).
+    /// Takes the lock `key` for `ttl_ms` if free; reports 1 (taken), 0 (held by another) or
+    /// -1 (failure).
     #[wasm_bindgen(method)]
-    fn lock(this: &StoreHost, key: &str, ttl_ms: f64) -> js_sys::Promise;
+    fn lock(this: &StoreHost, id: u32, key: &str, ttl_ms: f64);
 
-    /// Releases the lock `key` (resolves whatever happens).
+    /// Releases the lock `key` (reports whatever happens).
     #[wasm_bindgen(method)]
-    fn unlock(this: &StoreHost, key: &str) -> js_sys::Promise;
+    fn unlock(this: &StoreHost, id: u32, key: &str);
 
-    /// Removes the record under `key` (resolves whatever happens).
+    /// Removes the record under `key` (reports whatever happens).
     #[wasm_bindgen(method)]
-    fn remove(this: &StoreHost, key: &str) -> js_sys::Promise;
+    fn remove(this: &StoreHost, id: u32, key: &str);
 
-    /// Resolves after `ms` milliseconds.
+    /// Reports after `ms` milliseconds.
     #[wasm_bindgen(method)]
-    fn sleep(this: &StoreHost, ms: f64) -> js_sys::Promise;
+    fn sleep(this: &StoreHost, id: u32, ms: f64);
 }
 
 /// What a store read found.
@@ -85,9 +86,11 @@ fn lock_key(key: &str) -> String {
     format!("{key}:lock")
 }
 
-async fn settle(p: js_sys::Promise) -> JsValue {
-    // The host never rejects; a rejection anyway counts as a failure.
-    JsFuture::from(p).await.unwrap_or(JsValue::FALSE)
+/// Starts a store operation with its id and waits for its report.
+async fn settle(start: impl FnOnce(u32)) -> Reply {
+    let pending = Pending::start();
+    start(pending.id());
+    pending.await
 }
 
 impl JsTokenStore {
@@ -97,15 +100,15 @@ impl JsTokenStore {
     }
 
     async fn read(&self, key: &str) -> Read {
-        let v = settle(self.host.get(key)).await;
-        match v.as_string() {
-            None => Read::Failed,
-            Some(record) => CachedToken::from_record(&record).map_or(Read::Empty, Read::Token),
+        let v = settle(|id| self.host.get(id, key)).await;
+        if v.status != 1.0 {
+            return Read::Failed;
         }
+        CachedToken::from_record(&v.body).map_or(Read::Empty, Read::Token)
     }
 
     async fn write(&self, key: &str, t: &CachedToken) -> bool {
-        settle(self.host.set(key, &t.to_record(), ttl_ms(t))).await.as_bool() == Some(true)
+        settle(|id| self.host.set(id, key, &t.to_record(), ttl_ms(t))).await.status == 1.0
     }
 
     /// The fleet-wide single flight: a token another worker stored, else the lock (fetch with
@@ -125,26 +128,26 @@ impl JsTokenStore {
                 }
                 _ => {}
             }
-            match settle(self.host.lock(&lock, LOCK_TTL_MS)).await.as_f64() {
-                Some(1.0) => {
+            match settle(|id| self.host.lock(id, &lock, LOCK_TTL_MS)).await.status {
+                1.0 => {
                     // The holder before us may have stored its token and released the lock
                     // between our read and our lock: look once more before fetching.
                     if let Read::Token(t) = self.read(key).await {
                         if fresh(&t) {
-                            let _ = settle(self.host.unlock(&lock)).await;
+                            settle(|id| self.host.unlock(id, &lock)).await;
                             self.local.put(key, t.clone()).await;
                             return Refresh::Stored(t);
                         }
                     }
                     return Refresh::Fetch { lease: Some(lock) };
                 }
-                Some(0.0) => {}
+                0.0 => {}
                 _ => return Refresh::Fetch { lease: None },
             }
             if now_ms() >= give_up {
                 return Refresh::Fetch { lease: None };
             }
-            let _ = settle(self.host.sleep(LOCK_POLL_MS)).await;
+            settle(|id| self.host.sleep(id, LOCK_POLL_MS)).await;
         }
     }
 }
@@ -191,7 +194,7 @@ impl TokenStore for JsTokenStore {
             // Compare, then delete: a token another worker already stored stays.
             if let Read::Token(t) = self.read(key).await {
                 if &t.token == rejected {
-                    let _ = settle(self.host.remove(key)).await;
+                    settle(|id| self.host.remove(id, key)).await;
                 }
             }
         })
@@ -208,7 +211,7 @@ impl TokenStore for JsTokenStore {
             }
             // The token is stored before the lock goes, so the next holder finds it.
             if let Some(lock) = lease {
-                let _ = settle(self.host.unlock(&lock)).await;
+                settle(|id| self.host.unlock(id, &lock)).await;
             }
         })
     }
