@@ -135,15 +135,18 @@ pub fn parse_notification(headers: &str, body: &[u8], failure_message: &str) -> 
         .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
         .collect();
     let parsed = cmi_core::callbacks::parse_notification(&headers, body).map_err(|e| error::to_js(&e))?;
-    let mut out = match cmi_core::reflect::notification_to_surface(&parsed, Case::Camel) {
-        Value::Object(map) => map,
-        _ => serde_json::Map::new(),
-    };
-    // The acknowledgements as the exact bytes to answer with, not as parsed JSON.
-    let text = |b: Vec<u8>| String::from_utf8_lossy(&b).into_owned();
-    out.insert("ack".into(), text(parsed.ack_body()).into());
-    out.insert("failureAck".into(), text(parsed.failure_ack_body(failure_message)).into());
-    Ok(Value::Object(out).to_string())
+    // Written as text like a call's answer (no surface tree); the acknowledgements as the
+    // exact bytes to answer with, not as parsed JSON.
+    let string = |s: String| Value::String(s).to_string();
+    let text = |b: Vec<u8>| string(String::from_utf8_lossy(&b).into_owned());
+    Ok(format!(
+        r#"{{"kind":{},"dedupeKey":{},"event":{},"ack":{},"failureAck":{}}}"#,
+        string(Case::Camel.apply(parsed.kind().as_str())),
+        string(parsed.dedupe_key()),
+        cmi_core::reflect::notification_event_text(&parsed, Case::Camel),
+        text(parsed.ack_body()),
+        text(parsed.failure_ack_body(failure_message)),
+    ))
 }
 
 /// The WSSE `PasswordDigest` of a nonce, `Created` text and secret (for the shared vectors).

@@ -13,7 +13,7 @@ mod surface;
 
 pub use describe::{Describe, EnumInfo, Field, ModelInfo, Registry, Ty, Variant, doc_from_attrs};
 pub use schema::schema;
-pub use surface::{from_surface, notification_to_surface, to_surface, to_surface_text};
+pub use surface::{from_surface, notification_event_text, notification_to_surface, to_surface, to_surface_text};
 
 /// How a binding spells field names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

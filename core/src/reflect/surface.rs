@@ -37,13 +37,10 @@ pub fn from_surface(type_name: &str, surface: Value, case: Case) -> Result<Value
 /// unrecognised one) and the acknowledgement body to answer with.
 pub fn notification_to_surface(parsed: &ParsedNotification, case: Case) -> Value {
     let n = parsed.notification();
-    let type_name = match n {
-        Notification::Activation(_) => "ActivationNotification",
-        Notification::Usage(_) => "UsageNotification",
-        Notification::EsimStatus(_) => "EsimStatusNotification",
-        Notification::Unknown { .. } => "",
+    let event = match notification_model(n) {
+        Some(type_name) => to_surface(type_name, n.to_value(), case),
+        None => n.to_value(),
     };
-    let event = if type_name.is_empty() { n.to_value() } else { to_surface(type_name, n.to_value(), case) };
     let ack = serde_json::from_slice(&parsed.ack_body()).unwrap_or(Value::Null);
     let mut out = Map::new();
     out.insert("kind".into(), Value::String(case.apply(parsed.kind().as_str())));
@@ -51,6 +48,23 @@ pub fn notification_to_surface(parsed: &ParsedNotification, case: Case) -> Value
     out.insert("event".into(), event);
     out.insert("ack".into(), ack);
     Value::Object(out)
+}
+
+/// The event of [`notification_to_surface`] as JSON text, written like [`to_surface_text`].
+pub fn notification_event_text(parsed: &ParsedNotification, case: Case) -> String {
+    let n = parsed.notification();
+    let wire = n.to_value();
+    to_surface_text(notification_model(n).unwrap_or_default(), &wire, case)
+}
+
+/// The model of a recognised callback's event.
+fn notification_model(n: &Notification) -> Option<&'static str> {
+    match n {
+        Notification::Activation(_) => Some("ActivationNotification"),
+        Notification::Usage(_) => Some("UsageNotification"),
+        Notification::EsimStatus(_) => Some("EsimStatusNotification"),
+        Notification::Unknown { .. } => None,
+    }
 }
 
 fn out_model(reg: &Registry, name: &str, wire: Value, case: Case) -> Value {

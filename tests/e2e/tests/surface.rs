@@ -134,3 +134,21 @@ fn a_notification_surfaces_with_kind_key_event_and_ack() {
     let snake = notification_to_surface(&parsed, Case::Snake);
     assert!(snake.get("dedupe_key").is_some(), "{snake}");
 }
+
+#[test]
+fn a_notification_event_as_text_parses_to_the_surface_event() {
+    let bodies: [&[u8]; 4] = [
+        br#"{"iccid": "89852342022006915895", "qtavalue": "101804370", "timestamp": "20240109175959"}"#,
+        br#"{"himsi": "454120382035427", "iccid": "89852342022006915895", "mcc": "454", "activeTime": "20240109175959", "packageId": "P1"}"#,
+        br#"{"iccid": "89852342022006915895", "state": "3", "time": "20240109175959", "unlisted": [1, "two"]}"#,
+        br#"{"something": "else", "n": 1}"#,
+    ];
+    for body in bodies {
+        let parsed = cmi_core::callbacks::parse_notification(&[], body).unwrap();
+        for case in [Case::Camel, Case::Snake] {
+            let text = cmi_core::reflect::notification_event_text(&parsed, case);
+            let event: Value = serde_json::from_str(&text).unwrap();
+            assert_eq!(event, notification_to_surface(&parsed, case)["event"], "{}", String::from_utf8_lossy(body));
+        }
+    }
+}
