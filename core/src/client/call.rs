@@ -339,15 +339,21 @@ impl Client {
             }
         };
         span.record("status", response.status);
-        let server_date = response.header("date").and_then(httpdate::parse);
-        let retry_after_ms = response.header("retry-after").and_then(|v| {
-            let v = v.trim();
-            v.parse::<u64>()
-                .ok()
-                .map(|s| s.saturating_mul(1000))
-                .or_else(|| httpdate::parse(v).map(|at| (at * 1000 - self.platform_now_ms()).max(0) as u64))
-        });
-        let fail = |error| Failure { error, server_date, retry_after_ms };
+        let retry_after_ms = || {
+            response.header("retry-after").and_then(|v| {
+                let v = v.trim();
+                v.parse::<u64>()
+                    .ok()
+                    .map(|s| s.saturating_mul(1000))
+                    .or_else(|| httpdate::parse(v).map(|at| (at * 1000 - self.platform_now_ms()).max(0) as u64))
+            })
+        };
+        // The headers matter only to a failed attempt; a successful one does not parse them.
+        let fail = |error| Failure {
+            error,
+            server_date: response.header("date").and_then(httpdate::parse),
+            retry_after_ms: retry_after_ms(),
+        };
 
         let outcome = if !(200..300).contains(&response.status) {
             // The platform may explain a 4xx/5xx with a code in the body; that is more useful.
@@ -355,7 +361,11 @@ impl Client {
                 Ok((status, _)) if !status.is_success() => {
                     Err(Error::from_code(op.name, scrub(&status.code, &secrets), scrub(&status.description, &secrets)))
                 }
-                _ => Err(Error::HttpStatus { operation: op.name, status: response.status, retry_after_ms }),
+                _ => Err(Error::HttpStatus {
+                    operation: op.name,
+                    status: response.status,
+                    retry_after_ms: retry_after_ms(),
+                }),
             }
         } else {
             decode(&response.body, &secrets)
