@@ -43,13 +43,18 @@ macro_rules! operations {
             pub async fn call_json(&self, name: &str, body: Value) -> Result<Value> {
                 let canonical = canonical_name(name)
                     .ok_or_else(|| Error::validation("operation", format!("unknown operation `{name}`")))?;
+                self.call_canonical(canonical, body).await
+            }
+
+            /// [`Client::call_json`] for a name already made canonical.
+            async fn call_canonical(&self, canonical: &str, body: Value) -> Result<Value> {
                 match canonical {
                     $( stringify!($name) => {
                         let request: $req = decode_request(body)?;
                         let answer = self.call(&request).await?;
                         encode_answer(<$req as Operation>::NAME, &answer)
                     } )+
-                    _ => Err(Error::validation("operation", format!("unknown operation `{name}`"))),
+                    _ => Err(Error::validation("operation", format!("unknown operation `{canonical}`"))),
                 }
             }
         }
@@ -114,7 +119,7 @@ impl Client {
         let (request, response) = operation_types(canonical)
             .ok_or_else(|| Error::validation("operation", format!("unknown operation `{name}`")))?;
         let wire = crate::reflect::from_surface(request, body, case)?;
-        Ok((response, self.call_json(canonical, wire).await?))
+        Ok((response, self.call_canonical(canonical, wire).await?))
     }
 }
 
