@@ -177,6 +177,13 @@ fn write_json(v: &Value, out: &mut Vec<u8>) {
     }
 }
 
+/// Writes the comma before every item of an object or array but the first.
+fn separate(first: &mut bool, out: &mut Vec<u8>) {
+    if !std::mem::take(first) {
+        out.push(b',');
+    }
+}
+
 /// Text as a JSON string.
 fn write_key(k: &str, out: &mut Vec<u8>) {
     let _ = serde_json::to_writer(&mut *out, k);
@@ -194,24 +201,18 @@ fn write_model(reg: &Registry, name: &str, wire: &Value, case: Case, out: &mut V
         if is_absent(&field.ty, v) {
             continue;
         }
-        if !first {
-            out.push(b',');
-        }
-        first = false;
+        separate(&mut first, out);
         write_key(name, out);
         out.push(b':');
         write_value(reg, &field.ty, v, case, out);
     }
     let mut extra = map.iter().filter(|(k, _)| !model.fields.iter().any(|f| f.wire == k.as_str())).peekable();
     if extra.peek().is_some() {
-        if !first {
-            out.push(b',');
-        }
+        separate(&mut first, out);
         out.extend_from_slice(b"\"extra\":{");
-        for (i, (k, v)) in extra.enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
+        let mut first = true;
+        for (k, v) in extra {
+            separate(&mut first, out);
             write_key(k, out);
             out.push(b':');
             write_json(v, out);
@@ -241,10 +242,7 @@ fn write_value(reg: &Registry, ty: &Ty, v: &Value, case: Case, out: &mut Vec<u8>
             };
             let mut first = true;
             for item in items.iter().filter(|i| !is_absent(inner, i)) {
-                if !first {
-                    out.push(b',');
-                }
-                first = false;
+                separate(&mut first, out);
                 write_value(reg, inner, item, case, out);
             }
             out.push(b']');
@@ -254,10 +252,7 @@ fn write_value(reg: &Registry, ty: &Ty, v: &Value, case: Case, out: &mut Vec<u8>
                 out.push(b'{');
                 let mut first = true;
                 for (k, item) in m.iter().filter(|(_, i)| !is_absent(inner, i)) {
-                    if !first {
-                        out.push(b',');
-                    }
-                    first = false;
+                    separate(&mut first, out);
                     write_key(k, out);
                     out.push(b':');
                     write_value(reg, inner, item, case, out);
