@@ -129,12 +129,7 @@ fn config_from_json(text: &str) -> Result<Config, Error> {
 /// reply with, `failureAck` carrying `failure_message`); throws error JSON.
 #[wasm_bindgen(js_name = parseNotification)]
 pub fn parse_notification(headers: &str, body: &[u8], failure_message: &str) -> Result<String, JsValue> {
-    let headers: Vec<(String, String)> = headers
-        .lines()
-        .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
-        .collect();
-    let parsed = cmi_core::callbacks::parse_notification(&headers, body).map_err(|e| error::to_js(&e))?;
+    let parsed = cmi_core::callbacks::parse_notification(&header_lines(headers), body).map_err(|e| error::to_js(&e))?;
     // Written as text like a call's answer (no surface tree); the acknowledgements as the
     // exact bytes to answer with, not as parsed JSON.
     let string = |s: String| Value::String(s).to_string();
@@ -147,6 +142,11 @@ pub fn parse_notification(headers: &str, body: &[u8], failure_message: &str) -> 
         text(parsed.ack_body()),
         text(parsed.failure_ack_body(failure_message)),
     ))
+}
+
+/// `name: value` lines (how headers cross the boundary, both ways) as pairs.
+fn header_lines(text: &str) -> Vec<(String, String)> {
+    text.lines().filter_map(|l| l.split_once(':')).map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned())).collect()
 }
 
 /// The WSSE `PasswordDigest` of a nonce, `Created` text and secret (for the shared vectors).

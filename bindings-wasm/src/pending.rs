@@ -30,7 +30,6 @@ struct Slot {
 
 /// The operations in flight, by id. A list searched from the end: a few dozen entries at a
 /// time, and less code than a map.
-#[derive(Default)]
 struct Table {
     next_id: u32,
     slots: Vec<(u32, Slot)>,

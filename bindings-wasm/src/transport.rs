@@ -63,12 +63,7 @@ impl Transport for JsTransport {
                     _ => TransportError::Io(reply.body),
                 });
             }
-            let headers = reply
-                .headers
-                .lines()
-                .filter_map(|line| line.split_once(':'))
-                .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
-                .collect();
+            let headers = crate::header_lines(&reply.headers);
             Ok(HttpResponse { status: reply.status as u16, headers, body: reply.body.into_bytes() })
         })
     }
