@@ -66,6 +66,12 @@ macro_rules! operations {
             $( <$req>::describe(reg); <$resp>::describe(reg); )+
         }
 
+        /// Calls `visitor` with every operation's request type (tests that cover them all).
+        #[cfg(all(test, feature = "reflect"))]
+        pub(crate) fn visit_operations(visitor: &mut impl OperationVisitor) {
+            $( visitor.visit::<$req>(); )+
+        }
+
         /// The request and response model names of an operation (canonical name).
         #[cfg(feature = "reflect")]
         pub fn operation_types(name: &str) -> Option<(&'static str, &'static str)> {
@@ -121,6 +127,12 @@ impl Client {
         let wire = crate::reflect::from_surface(request, body, case)?;
         Ok((response, self.call_canonical(canonical, wire).await?))
     }
+}
+
+/// What [`visit_operations`] calls for each operation.
+#[cfg(all(test, feature = "reflect"))]
+pub(crate) trait OperationVisitor {
+    fn visit<Op: Operation>(&mut self);
 }
 
 /// Maps `create_order`, `create-order` and `createOrder` to `create_order`.

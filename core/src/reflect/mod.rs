@@ -8,6 +8,8 @@
 //! [`to_surface`] / [`from_surface`] are the one conversion at their boundary.
 
 mod describe;
+#[cfg(test)]
+pub(crate) mod samples;
 mod schema;
 mod surface;
 
