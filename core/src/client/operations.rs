@@ -43,16 +43,16 @@ macro_rules! operations {
             pub async fn call_json(&self, name: &str, body: Value) -> Result<Value> {
                 let canonical = canonical_name(name)
                     .ok_or_else(|| Error::validation("operation", format!("unknown operation `{name}`")))?;
-                self.call_canonical(canonical, body).await
+                self.call_canonical(canonical, body, &WireTree).await
             }
 
-            /// [`Client::call_json`] for a name already made canonical.
-            async fn call_canonical(&self, canonical: &str, body: Value) -> Result<Value> {
+            /// A by-name call for a name already made canonical, its answer in `form`.
+            async fn call_canonical<F: AnswerForm>(&self, canonical: &str, body: Value, form: &F) -> Result<F::Out> {
                 match canonical {
                     $( stringify!($name) => {
                         let request: $req = decode_request(body)?;
                         let answer = self.call(&request).await?;
-                        encode_answer(<$req as Operation>::NAME, &answer)
+                        form.write(<$req as Operation>::NAME, stringify!($resp), &answer)
                     } )+
                     _ => Err(Error::validation("operation", format!("unknown operation `{canonical}`"))),
                 }
@@ -100,32 +100,62 @@ impl Client {
     /// names of the bindings, typed values; wire names are accepted too) and returns the
     /// answer in that surface. What the bindings call; see [`crate::reflect`].
     pub async fn call_surface(&self, name: &str, body: Value, case: crate::reflect::Case) -> Result<Value> {
-        let (response, answer) = self.call_surface_wire(name, body, case).await?;
+        let (canonical, response, wire) = surface_request(name, body, case)?;
+        let answer = self.call_canonical(canonical, wire, &WireTree).await?;
         Ok(crate::reflect::to_surface(response, answer, case))
     }
 
     /// [`Client::call_surface`] from and to JSON text: the body as text in, the answer written
-    /// as text without building its surface tree (what the WebAssembly binding hands to
-    /// `JSON.parse`). A body that is not JSON is a validation error.
+    /// as text straight from the typed answer, without a tree of it (what the WebAssembly
+    /// binding hands to `JSON.parse`). A body that is not JSON is a validation error.
     pub async fn call_surface_text(&self, name: &str, body: &str, case: crate::reflect::Case) -> Result<String> {
         let body: Value = serde_json::from_str(body).map_err(|e| Error::validation("(body)", e.to_string()))?;
-        let (response, answer) = self.call_surface_wire(name, body, case).await?;
-        Ok(crate::reflect::to_surface_text(response, &answer, case))
+        let (canonical, _, wire) = surface_request(name, body, case)?;
+        self.call_canonical(canonical, wire, &SurfaceText(case)).await
     }
+}
 
-    /// The answer of a surface call in wire names, with its model's name.
-    async fn call_surface_wire(
+/// A surface request body as wire JSON, with the operation's canonical name and its response
+/// model's name.
+#[cfg(feature = "reflect")]
+fn surface_request(name: &str, body: Value, case: crate::reflect::Case) -> Result<(&'static str, &'static str, Value)> {
+    let unknown = || Error::validation("operation", format!("unknown operation `{name}`"));
+    let canonical = canonical_name(name).ok_or_else(unknown)?;
+    let (request, response) = operation_types(canonical).ok_or_else(unknown)?;
+    Ok((canonical, response, crate::reflect::from_surface(request, body, case)?))
+}
+
+/// What a by-name call makes of its typed answer.
+trait AnswerForm {
+    type Out;
+    /// `answer`, of model `response`, the answer of `operation`.
+    fn write<T: serde::Serialize>(
         &self,
-        name: &str,
-        body: Value,
-        case: crate::reflect::Case,
-    ) -> Result<(&'static str, Value)> {
-        let canonical = canonical_name(name)
-            .ok_or_else(|| Error::validation("operation", format!("unknown operation `{name}`")))?;
-        let (request, response) = operation_types(canonical)
-            .ok_or_else(|| Error::validation("operation", format!("unknown operation `{name}`")))?;
-        let wire = crate::reflect::from_surface(request, body, case)?;
-        Ok((response, self.call_canonical(canonical, wire).await?))
+        operation: &'static str,
+        response: &'static str,
+        answer: &T,
+    ) -> Result<Self::Out>;
+}
+
+/// The answer re-encoded in wire names.
+struct WireTree;
+
+impl AnswerForm for WireTree {
+    type Out = Value;
+    fn write<T: serde::Serialize>(&self, operation: &'static str, _: &'static str, answer: &T) -> Result<Value> {
+        serde_json::to_value(answer).map_err(|e| Error::Decode { operation, message: e.to_string() })
+    }
+}
+
+/// The answer as surface JSON text.
+#[cfg(feature = "reflect")]
+struct SurfaceText(crate::reflect::Case);
+
+#[cfg(feature = "reflect")]
+impl AnswerForm for SurfaceText {
+    type Out = String;
+    fn write<T: serde::Serialize>(&self, _: &'static str, response: &'static str, answer: &T) -> Result<String> {
+        Ok(crate::reflect::typed_to_surface_text(response, answer, self.0))
     }
 }
 
@@ -164,10 +194,6 @@ fn decode_request<T: serde::de::DeserializeOwned>(body: Value) -> Result<T> {
         let field = text.split('`').nth(1).unwrap_or("(body)").to_owned();
         Error::validation(field, text)
     })
-}
-
-fn encode_answer<T: serde::Serialize>(operation: &'static str, answer: &T) -> Result<Value> {
-    serde_json::to_value(answer).map_err(|e| Error::Decode { operation, message: e.to_string() })
 }
 
 operations! {

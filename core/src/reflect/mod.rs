@@ -12,10 +12,12 @@ mod describe;
 pub(crate) mod samples;
 mod schema;
 mod surface;
+mod typed_text;
 
 pub use describe::{Describe, EnumInfo, Field, ModelInfo, Registry, Ty, Variant, doc_from_attrs};
 pub use schema::schema;
 pub use surface::{from_surface, notification_event_text, notification_to_surface, to_surface, to_surface_text};
+pub use typed_text::typed_to_surface_text;
 
 /// How a binding spells field names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

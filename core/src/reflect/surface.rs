@@ -52,9 +52,13 @@ pub fn notification_to_surface(parsed: &ParsedNotification, case: Case) -> Value
 
 /// The event of [`notification_to_surface`] as JSON text, written like [`to_surface_text`].
 pub fn notification_event_text(parsed: &ParsedNotification, case: Case) -> String {
-    let n = parsed.notification();
-    let wire = n.to_value();
-    to_surface_text(notification_model(n).unwrap_or_default(), &wire, case)
+    use super::typed_to_surface_text as text;
+    match parsed.notification() {
+        Notification::Activation(n) => text("ActivationNotification", n, case),
+        Notification::Usage(n) => text("UsageNotification", n, case),
+        Notification::EsimStatus(n) => text("EsimStatusNotification", n, case),
+        Notification::Unknown { body } => body.to_string(),
+    }
 }
 
 /// The model of a recognised callback's event.
@@ -113,7 +117,7 @@ fn out_value(reg: &Registry, ty: &Ty, v: Value, case: Case) -> Option<Value> {
 /// A scalar of type `ty` (not optional, list, map or model) in the surface: enum codes as
 /// variant names, numeric strings as numbers, volumes with their unit; borrowed when the wire
 /// value stands as it is.
-fn out_leaf<'a>(reg: &Registry, ty: &Ty, v: &'a Value) -> Cow<'a, Value> {
+pub(super) fn out_leaf<'a>(reg: &Registry, ty: &Ty, v: &'a Value) -> Cow<'a, Value> {
     Cow::Owned(match ty {
         Ty::Enum(name) => {
             let raw = scalar_text(v);
@@ -165,7 +169,7 @@ pub fn to_surface_text(type_name: &str, wire: &Value, case: Case) -> String {
     String::from_utf8(out).unwrap_or_default()
 }
 
-fn write_json(v: &Value, out: &mut Vec<u8>) {
+pub(super) fn write_json(v: &Value, out: &mut Vec<u8>) {
     match v {
         // The common leaf, without the formatting machinery.
         Value::String(s) => write_key(s, out),
@@ -185,7 +189,7 @@ fn separate(first: &mut bool, out: &mut Vec<u8>) {
 }
 
 /// Text as a JSON string.
-fn write_key(k: &str, out: &mut Vec<u8>) {
+pub(super) fn write_key(k: &str, out: &mut Vec<u8>) {
     let _ = serde_json::to_writer(&mut *out, k);
 }
 

@@ -152,3 +152,42 @@ fn a_notification_event_as_text_parses_to_the_surface_event() {
         }
     }
 }
+
+#[tokio::test]
+async fn the_text_answer_is_the_tree_answer() {
+    // `call_surface_text` (the npm package's path) writes the typed answer straight to text;
+    // `call_surface` builds the surface tree. Same answers, for every read with demo data.
+    let sb = sandbox().await;
+    let c = client(&sb);
+    let reads = [
+        ("queryDataBundles", json!({"cooperationMode": "Consignment"})),
+        ("querySubscribedBundles", json!({"iccid": demo::ICCID_ACTIVE, "language": "English"})),
+        ("queryQuota", json!({"iccid": demo::ICCID_ACTIVE})),
+        ("querySimInfo", json!({"items": [{"iccid": demo::ICCID_ACTIVE}, {"iccid": demo::ICCID_ESIM}]})),
+        ("queryEsimCardInfo", json!({"iccid": demo::ICCID_ESIM})),
+        ("queryHimsiState", json!({"iccid": demo::ICCID_ACTIVE})),
+        ("queryUsageTrajectories", json!({"iccid": demo::ICCID_ACTIVE, "dataBundleId": demo::BUNDLE_HK_MO_5GB})),
+        ("queryUpccTemplates", json!({})),
+        ("queryCarriers", json!({"language": "English"})),
+        ("queryChannelApps", json!({})),
+        ("queryCountryGroups", json!({"isSupportedHotspots": "Yes"})),
+        ("queryRefuelPackages", json!({})),
+    ];
+    let mut answered = 0;
+    for (op, body) in reads {
+        for case in [Case::Camel, Case::Snake] {
+            let tree = c.call_surface(op, body.clone(), case).await;
+            let text = c.call_surface_text(op, &body.to_string(), case).await;
+            match (tree, text) {
+                (Ok(tree), Ok(text)) => {
+                    let parsed: Value = serde_json::from_str(&text).unwrap();
+                    assert_eq!(parsed, tree, "{op}");
+                    answered += 1;
+                }
+                (Err(a), Err(b)) => assert_eq!((a.kind(), a.code()), (b.kind(), b.code()), "{op}: {a}"),
+                (a, b) => panic!("{op}: tree {a:?}, text {b:?}"),
+            }
+        }
+    }
+    assert_eq!(answered, 24, "every read answered");
+}

@@ -1,0 +1,457 @@
+//! A typed value's surface JSON text written straight from its `Serialize`, steered by the
+//! reflection table: the text [`to_surface_text`](super::to_surface_text) writes from the
+//! value's wire JSON, without building that wire tree first (a tree of maps per answer, built
+//! and dropped, was a tenth of a WebAssembly call).
+//!
+//! The model's `Serialize` says which wire key comes next; the table says what the key is
+//! called in the surface and what type its value has, so each scalar is converted as it
+//! passes (the same leaf conversion as the tree path: `out_leaf`).
+
+use super::surface::{out_leaf, write_json, write_key};
+use super::{Case, ModelInfo, Registry, Ty, registry};
+use serde::ser::{self, Impossible, Serialize};
+use serde_json::{Error, Value};
+
+/// `value` (a model named `type_name` in the table) as surface JSON text in `case`. A name the
+/// table does not hold writes the value's wire JSON as it is.
+pub fn typed_to_surface_text<T: Serialize + ?Sized>(type_name: &'static str, value: &T, case: Case) -> String {
+    let reg = registry();
+    let ty = Ty::Model(type_name);
+    let mut w = Writer { reg, case, out: Vec::with_capacity(512) };
+    let expect = reg.model(type_name).map(|_| &ty);
+    if value.serialize(Slot { w: &mut w, ty: expect }).is_err() {
+        // Only a model serializing as a tuple or struct variant fails, and none does.
+        return "null".into();
+    }
+    // Only JSON text (valid UTF-8) was written.
+    String::from_utf8(w.out).unwrap_or_default()
+}
+
+struct Writer {
+    reg: &'static Registry,
+    case: Case,
+    out: Vec<u8>,
+}
+
+/// Where the next value goes: the type the table expects there, `None` for JSON kept as it
+/// is (the contents of `extra` and of `Json` fields).
+struct Slot<'a> {
+    w: &'a mut Writer,
+    ty: Option<&'a Ty>,
+}
+
+fn unwrap_optional(mut ty: Option<&Ty>) -> Option<&Ty> {
+    while let Some(Ty::Optional(inner)) = ty {
+        ty = Some(inner);
+    }
+    ty
+}
+
+impl<'a> Slot<'a> {
+    /// A scalar, converted as the tree path converts it.
+    fn leaf(self, v: Value) -> Result<bool, Error> {
+        let out = &mut self.w.out;
+        match unwrap_optional(self.ty) {
+            None | Some(Ty::Map(_)) => write_json(&v, out),
+            // One item where the table has a list.
+            Some(Ty::List(inner)) => {
+                out.push(b'[');
+                Slot { w: self.w, ty: Some(inner) }.leaf(v)?;
+                self.w.out.push(b']');
+            }
+            Some(Ty::Model(_)) => out.extend_from_slice(b"null"),
+            Some(ty) => write_json(&out_leaf(self.w.reg, ty, &v), out),
+        }
+        Ok(true)
+    }
+
+    /// Nothing: left out where the table expects a value, `null` in kept JSON.
+    fn absent(self) -> Result<bool, Error> {
+        if self.ty.is_some() {
+            return Ok(false);
+        }
+        self.w.out.extend_from_slice(b"null");
+        Ok(true)
+    }
+
+    /// The writer for the items of a list or the entries of an object.
+    fn compound(self, object: bool) -> Compound<'a> {
+        let w = self.w;
+        let mut close: &'static [u8] = b"";
+        let mut ty = unwrap_optional(self.ty);
+        if let (true, Some(Ty::List(inner))) = (object, ty) {
+            // One object where the table has a list of them.
+            w.out.push(b'[');
+            close = b"]";
+            ty = unwrap_optional(Some(inner));
+        }
+        let kind = match (object, ty) {
+            (false, Some(Ty::List(inner))) => Kind::Items(inner),
+            (true, Some(Ty::Map(inner))) => Kind::Entries(inner),
+            (true, Some(Ty::Model(name))) => match w.reg.model(name) {
+                Some(model) => Kind::Model(model),
+                None => Kind::Null,
+            },
+            (false, Some(Ty::Model(_))) => Kind::Null,
+            _ => Kind::Raw,
+        };
+        if matches!(kind, Kind::Null) {
+            w.out.extend_from_slice(b"null");
+        } else {
+            w.out.push(if object { b'{' } else { b'[' });
+        }
+        Compound { w, kind, object, close, first: true, key: None, extra: Vec::new() }
+    }
+}
+
+enum Kind<'a> {
+    /// JSON kept as it is.
+    Raw,
+    /// A list's items, of this type.
+    Items(&'a Ty),
+    /// A map's values, of this type.
+    Entries(&'a Ty),
+    /// A model's fields.
+    Model(&'a ModelInfo),
+    /// Not what the table expects there: written as `null`, its contents dropped.
+    Null,
+}
+
+struct Compound<'a> {
+    w: &'a mut Writer,
+    kind: Kind<'a>,
+    object: bool,
+    /// Written after the closing bracket (a lone object as a list closes that list too).
+    close: &'static [u8],
+    first: bool,
+    /// A key given by `serialize_key`, waiting for its value.
+    key: Option<String>,
+    /// A model's unknown keys, written under `extra` at its end.
+    extra: Vec<u8>,
+}
+
+impl Compound<'_> {
+    /// Writes one item (`key` is `None`) or entry.
+    fn put<V: Serialize + ?Sized>(&mut self, key: Option<&str>, value: &V) -> Result<(), Error> {
+        let (ty, name) = match (&self.kind, key) {
+            (Kind::Null, _) => {
+                // Read to the end (a `Serialize` may need to be), kept nowhere.
+                let mut sink = Writer { reg: self.w.reg, case: self.w.case, out: Vec::new() };
+                value.serialize(Slot { w: &mut sink, ty: None })?;
+                return Ok(());
+            }
+            (Kind::Model(model), Some(key)) => match model.named_fields(self.w.case).find(|(f, _)| f.wire == key) {
+                Some((field, name)) => (Some(&field.ty), name),
+                None => return self.put_extra(key, value),
+            },
+            (Kind::Items(ty) | Kind::Entries(ty), key) => (Some(*ty), key.unwrap_or_default()),
+            (_, key) => (None, key.unwrap_or_default()),
+        };
+        let mark = self.w.out.len();
+        if !self.first {
+            self.w.out.push(b',');
+        }
+        if key.is_some() {
+            write_key(name, &mut self.w.out);
+            self.w.out.push(b':');
+        }
+        if value.serialize(Slot { w: self.w, ty })? {
+            self.first = false;
+        } else {
+            self.w.out.truncate(mark);
+        }
+        Ok(())
+    }
+
+    fn put_extra<V: Serialize + ?Sized>(&mut self, key: &str, value: &V) -> Result<(), Error> {
+        std::mem::swap(&mut self.w.out, &mut self.extra);
+        if !self.w.out.is_empty() {
+            self.w.out.push(b',');
+        }
+        write_key(key, &mut self.w.out);
+        self.w.out.push(b':');
+        let written = value.serialize(Slot { w: self.w, ty: None });
+        std::mem::swap(&mut self.w.out, &mut self.extra);
+        written.map(|_| ())
+    }
+
+    fn end(self) -> Result<bool, Error> {
+        let out = &mut self.w.out;
+        if matches!(self.kind, Kind::Null) {
+            out.extend_from_slice(self.close);
+            return Ok(true);
+        }
+        if !self.extra.is_empty() {
+            if !self.first {
+                out.push(b',');
+            }
+            out.extend_from_slice(b"\"extra\":{");
+            out.extend_from_slice(&self.extra);
+            out.push(b'}');
+        }
+        out.push(if self.object { b'}' } else { b']' });
+        out.extend_from_slice(self.close);
+        Ok(true)
+    }
+}
+
+impl<'a> ser::Serializer for Slot<'a> {
+    type Ok = bool;
+    type Error = Error;
+    type SerializeSeq = Compound<'a>;
+    type SerializeTuple = Compound<'a>;
+    type SerializeTupleStruct = Compound<'a>;
+    type SerializeTupleVariant = Impossible<bool, Error>;
+    type SerializeMap = Compound<'a>;
+    type SerializeStruct = Compound<'a>;
+    type SerializeStructVariant = Impossible<bool, Error>;
+
+    fn serialize_bool(self, v: bool) -> Result<bool, Error> {
+        self.leaf(Value::Bool(v))
+    }
+    fn serialize_i8(self, v: i8) -> Result<bool, Error> {
+        self.leaf(Value::from(v))
+    }
+    fn serialize_i16(self, v: i16) -> Result<bool, Error> {
+        self.leaf(Value::from(v))
+    }
+    fn serialize_i32(self, v: i32) -> Result<bool, Error> {
+        self.leaf(Value::from(v))
+    }
+    fn serialize_i64(self, v: i64) -> Result<bool, Error> {
+        self.leaf(Value::from(v))
+    }
+    fn serialize_u8(self, v: u8) -> Result<bool, Error> {
+        self.leaf(Value::from(v))
+    }
+    fn serialize_u16(self, v: u16) -> Result<bool, Error> {
+        self.leaf(Value::from(v))
+    }
+    fn serialize_u32(self, v: u32) -> Result<bool, Error> {
+        self.leaf(Value::from(v))
+    }
+    fn serialize_u64(self, v: u64) -> Result<bool, Error> {
+        self.leaf(Value::from(v))
+    }
+    fn serialize_f32(self, v: f32) -> Result<bool, Error> {
+        self.serialize_f64(f64::from(v))
+    }
+    fn serialize_f64(self, v: f64) -> Result<bool, Error> {
+        // As in a wire tree: a float JSON cannot hold is `null`.
+        match serde_json::Number::from_f64(v) {
+            Some(n) => self.leaf(Value::Number(n)),
+            None => self.absent(),
+        }
+    }
+    fn serialize_char(self, v: char) -> Result<bool, Error> {
+        self.serialize_str(v.encode_utf8(&mut [0; 4]))
+    }
+    fn serialize_str(self, v: &str) -> Result<bool, Error> {
+        match unwrap_optional(self.ty) {
+            // The common case, without a `Value`: text kept as text.
+            None | Some(Ty::String | Ty::DateTime | Ty::Date | Ty::Json | Ty::Bool | Ty::Map(_)) => {
+                write_key(v, &mut self.w.out);
+                Ok(true)
+            }
+            _ => self.leaf(Value::String(v.to_owned())),
+        }
+    }
+    fn serialize_bytes(self, v: &[u8]) -> Result<bool, Error> {
+        self.leaf(Value::Array(v.iter().map(|b| Value::from(*b)).collect()))
+    }
+    fn serialize_none(self) -> Result<bool, Error> {
+        self.absent()
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<bool, Error> {
+        value.serialize(self)
+    }
+    fn serialize_unit(self) -> Result<bool, Error> {
+        self.absent()
+    }
+    fn serialize_unit_struct(self, _: &'static str) -> Result<bool, Error> {
+        self.absent()
+    }
+    fn serialize_unit_variant(self, _: &'static str, _: u32, variant: &'static str) -> Result<bool, Error> {
+        self.serialize_str(variant)
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _: &'static str, value: &T) -> Result<bool, Error> {
+        value.serialize(self)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+        value: &T,
+    ) -> Result<bool, Error> {
+        // `{variant: value}`, as serde_json writes it.
+        let mut c = Slot { w: self.w, ty: None }.compound(true);
+        c.put(Some(variant), value)?;
+        c.end()
+    }
+    fn serialize_seq(self, _: Option<usize>) -> Result<Compound<'a>, Error> {
+        Ok(self.compound(false))
+    }
+    fn serialize_tuple(self, _: usize) -> Result<Compound<'a>, Error> {
+        Ok(self.compound(false))
+    }
+    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Compound<'a>, Error> {
+        Ok(self.compound(false))
+    }
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleVariant, Error> {
+        Err(ser::Error::custom("tuple variants have no surface form"))
+    }
+    fn serialize_map(self, _: Option<usize>) -> Result<Compound<'a>, Error> {
+        Ok(self.compound(true))
+    }
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Compound<'a>, Error> {
+        Ok(self.compound(true))
+    }
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStructVariant, Error> {
+        Err(ser::Error::custom("struct variants have no surface form"))
+    }
+}
+
+impl ser::SerializeSeq for Compound<'_> {
+    type Ok = bool;
+    type Error = Error;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        self.put(None, value)
+    }
+    fn end(self) -> Result<bool, Error> {
+        Compound::end(self)
+    }
+}
+
+impl ser::SerializeTuple for Compound<'_> {
+    type Ok = bool;
+    type Error = Error;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        self.put(None, value)
+    }
+    fn end(self) -> Result<bool, Error> {
+        Compound::end(self)
+    }
+}
+
+impl ser::SerializeTupleStruct for Compound<'_> {
+    type Ok = bool;
+    type Error = Error;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        self.put(None, value)
+    }
+    fn end(self) -> Result<bool, Error> {
+        Compound::end(self)
+    }
+}
+
+impl ser::SerializeMap for Compound<'_> {
+    type Ok = bool;
+    type Error = Error;
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Error> {
+        self.key = Some(key_text(key)?);
+        Ok(())
+    }
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        let key = self.key.take().unwrap_or_default();
+        self.put(Some(&key), value)
+    }
+    fn serialize_entry<K: Serialize + ?Sized, V: Serialize + ?Sized>(
+        &mut self,
+        key: &K,
+        value: &V,
+    ) -> Result<(), Error> {
+        let key = key_text(key)?;
+        self.put(Some(&key), value)
+    }
+    fn end(self) -> Result<bool, Error> {
+        Compound::end(self)
+    }
+}
+
+impl ser::SerializeStruct for Compound<'_> {
+    type Ok = bool;
+    type Error = Error;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<(), Error> {
+        self.put(Some(key), value)
+    }
+    fn end(self) -> Result<bool, Error> {
+        Compound::end(self)
+    }
+}
+
+/// A map key as text, as serde_json writes keys: text as it is, numbers and booleans as
+/// their digits and words.
+fn key_text<K: Serialize + ?Sized>(key: &K) -> Result<String, Error> {
+    Ok(match serde_json::to_value(key)? {
+        Value::String(s) => s,
+        other => other.to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::samples::sample;
+    use super::super::to_surface_text;
+    use super::*;
+    use crate::client::operations::{OperationVisitor, operation_types, visit_operations};
+    use crate::operation::Operation;
+    use serde::de::DeserializeOwned;
+
+    /// Typed values of model `name` decoded from generated wire values (odd forms included),
+    /// each written both ways; returns how many were compared.
+    fn compare<T: Serialize + DeserializeOwned>(name: &'static str) -> usize {
+        let reg = registry();
+        let mut compared = 0;
+        for pick in 0..60 {
+            let wire = sample(reg, &Ty::Model(name), pick, 0);
+            let Ok(typed) = serde_json::from_value::<T>(wire) else { continue };
+            let tree = serde_json::to_value(&typed).expect("a model serializes");
+            for case in [Case::Snake, Case::Camel] {
+                let direct = typed_to_surface_text(name, &typed, case);
+                let parsed: Value = serde_json::from_str(&direct).unwrap_or_else(|e| panic!("{name}: {e} in {direct}"));
+                let through_tree: Value = serde_json::from_str(&to_surface_text(name, &tree, case)).expect("JSON");
+                assert_eq!(parsed, through_tree, "{name} from {tree}");
+                compared += 1;
+            }
+        }
+        compared
+    }
+
+    struct EveryAnswer(usize);
+
+    impl OperationVisitor for EveryAnswer {
+        fn visit<Op: Operation>(&mut self) {
+            let (_, response) = operation_types(Op::NAME).expect("an operation");
+            self.0 += compare::<Op::Response>(response);
+        }
+    }
+
+    #[test]
+    fn typed_text_is_the_text_of_the_wire_tree() {
+        let mut every = EveryAnswer(0);
+        visit_operations(&mut every);
+        use crate::callbacks::{ActivationNotification, EsimStatusNotification, UsageNotification};
+        every.0 += compare::<ActivationNotification>("ActivationNotification");
+        every.0 += compare::<UsageNotification>("UsageNotification");
+        every.0 += compare::<EsimStatusNotification>("EsimStatusNotification");
+        assert!(every.0 > 2000, "only {} compared", every.0);
+        // A name the table does not hold: the wire JSON as it is.
+        assert_eq!(
+            typed_to_surface_text("NoSuchModel", &serde_json::json!({"a": [1, null]}), Case::Camel),
+            r#"{"a":[1,null]}"#
+        );
+    }
+}
