@@ -75,6 +75,14 @@ impl ModelInfo {
         })
     }
 
+    /// The name of field `i` (of [`ModelInfo::fields`]) in `case`.
+    pub(crate) fn name_at(&self, i: usize, case: super::Case) -> &str {
+        match case {
+            super::Case::Snake => self.fields[i].name,
+            super::Case::Camel => &self.camel[i],
+        }
+    }
+
     /// The fields with their names in `case`.
     pub fn named_fields(&self, case: super::Case) -> impl Iterator<Item = (&Field, &str)> {
         self.fields.iter().zip(&self.camel).map(move |(f, c)| {

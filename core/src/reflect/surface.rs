@@ -190,7 +190,16 @@ fn separate(first: &mut bool, out: &mut Vec<u8>) {
 
 /// Text as a JSON string.
 pub(super) fn write_key(k: &str, out: &mut Vec<u8>) {
-    let _ = serde_json::to_writer(&mut *out, k);
+    // Most text needs no escape (serde_json escapes only controls, `"` and `\\`): copied as
+    // it is, which is several times faster than the general writer.
+    if k.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        out.reserve(k.len() + 2);
+        out.push(b'"');
+        out.extend_from_slice(k.as_bytes());
+        out.push(b'"');
+    } else {
+        let _ = serde_json::to_writer(&mut *out, k);
+    }
 }
 
 fn write_model(reg: &Registry, name: &str, wire: &Value, case: Case, out: &mut Vec<u8>) {
@@ -400,6 +409,16 @@ mod tests {
     use super::super::samples::sample;
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn text_is_written_as_serde_json_writes_it() {
+        for text in ["", "plain", "quote\"d", "back\\slash", "new\nline", "tab\t", "\u{1}", "\u{7f}", "中文 é", "/"]
+        {
+            let mut out = Vec::new();
+            write_key(text, &mut out);
+            assert_eq!(String::from_utf8(out).unwrap(), serde_json::to_string(text).unwrap(), "{text:?}");
+        }
+    }
 
     #[test]
     fn surface_text_parses_to_the_surface_value() {

@@ -100,7 +100,7 @@ impl<'a> Slot<'a> {
         } else {
             w.out.push(if object { b'{' } else { b'[' });
         }
-        Compound { w, kind, object, close, first: true, key: None, extra: Vec::new() }
+        Compound { w, kind, object, close, first: true, key: String::new(), next_field: 0, extra: Vec::new() }
     }
 }
 
@@ -124,26 +124,74 @@ struct Compound<'a> {
     /// Written after the closing bracket (a lone object as a list closes that list too).
     close: &'static [u8],
     first: bool,
-    /// A key given by `serialize_key`, waiting for its value.
-    key: Option<String>,
+    /// The key of the entry being written (a buffer kept for the next).
+    key: String,
+    /// Where the next field is looked for first.
+    next_field: usize,
     /// A model's unknown keys, written under `extra` at its end.
     extra: Vec<u8>,
 }
 
-impl Compound<'_> {
-    /// Writes one item (`key` is `None`) or entry.
+/// Where [`Compound::begin`] sends the value of an item or entry.
+enum Next<'a> {
+    /// Written here with this type (after `mark`, where it is cut back to if absent).
+    Value { mark: usize, ty: Option<&'a Ty> },
+    /// Written under `extra` (the buffers are swapped until [`Compound::end_extra`]).
+    Extra,
+    /// Read and dropped.
+    Drop,
+}
+
+impl<'a> Compound<'a> {
+    /// Writes one item (`key` is `None`) or entry. Generic over every field's type, so it
+    /// only serializes: the rest is in the non-generic `begin` and `end_extra`.
     fn put<V: Serialize + ?Sized>(&mut self, key: Option<&str>, value: &V) -> Result<(), Error> {
-        let (ty, name) = match (&self.kind, key) {
-            (Kind::Null, _) => {
+        match self.begin(key) {
+            Next::Value { mark, ty } => {
+                if value.serialize(Slot { w: self.w, ty })? {
+                    self.first = false;
+                } else {
+                    self.w.out.truncate(mark);
+                }
+            }
+            Next::Extra => {
+                let written = value.serialize(Slot { w: self.w, ty: None });
+                self.end_extra();
+                written?;
+            }
+            Next::Drop => {
                 // Read to the end (a `Serialize` may need to be), kept nowhere.
                 let mut sink = Writer { reg: self.w.reg, case: self.w.case, out: Vec::new() };
                 value.serialize(Slot { w: &mut sink, ty: None })?;
-                return Ok(());
             }
-            (Kind::Model(model), Some(key)) => match model.named_fields(self.w.case).find(|(f, _)| f.wire == key) {
-                Some((field, name)) => (Some(&field.ty), name),
-                None => return self.put_extra(key, value),
-            },
+        }
+        Ok(())
+    }
+
+    /// Finds what `key` is and writes what comes before its value.
+    fn begin(&mut self, key: Option<&str>) -> Next<'a> {
+        let (ty, name) = match (&self.kind, key) {
+            (Kind::Null, _) => return Next::Drop,
+            (Kind::Model(model), Some(key)) => {
+                // Fields come in the table's order: looked for from the last one's successor.
+                let n = model.fields.len();
+                let start = self.next_field.min(n);
+                match (start..n).chain(0..start).find(|&i| model.fields[i].wire == key) {
+                    Some(i) => {
+                        self.next_field = i + 1;
+                        (Some(&model.fields[i].ty), model.name_at(i, self.w.case))
+                    }
+                    None => {
+                        std::mem::swap(&mut self.w.out, &mut self.extra);
+                        if !self.w.out.is_empty() {
+                            self.w.out.push(b',');
+                        }
+                        write_key(key, &mut self.w.out);
+                        self.w.out.push(b':');
+                        return Next::Extra;
+                    }
+                }
+            }
             (Kind::Items(ty) | Kind::Entries(ty), key) => (Some(*ty), key.unwrap_or_default()),
             (_, key) => (None, key.unwrap_or_default()),
         };
@@ -155,24 +203,12 @@ impl Compound<'_> {
             write_key(name, &mut self.w.out);
             self.w.out.push(b':');
         }
-        if value.serialize(Slot { w: self.w, ty })? {
-            self.first = false;
-        } else {
-            self.w.out.truncate(mark);
-        }
-        Ok(())
+        Next::Value { mark, ty }
     }
 
-    fn put_extra<V: Serialize + ?Sized>(&mut self, key: &str, value: &V) -> Result<(), Error> {
+    /// Back from writing under `extra`.
+    fn end_extra(&mut self) {
         std::mem::swap(&mut self.w.out, &mut self.extra);
-        if !self.w.out.is_empty() {
-            self.w.out.push(b',');
-        }
-        write_key(key, &mut self.w.out);
-        self.w.out.push(b':');
-        let written = value.serialize(Slot { w: self.w, ty: None });
-        std::mem::swap(&mut self.w.out, &mut self.extra);
-        written.map(|_| ())
     }
 
     fn end(self) -> Result<bool, Error> {
@@ -251,6 +287,14 @@ impl<'a> ser::Serializer for Slot<'a> {
             // The common case, without a `Value`: text kept as text.
             None | Some(Ty::String | Ty::DateTime | Ty::Date | Ty::Json | Ty::Bool | Ty::Map(_)) => {
                 write_key(v, &mut self.w.out);
+                Ok(true)
+            }
+            // A code as its variant's name; an undocumented one as received.
+            Some(Ty::Enum(name)) => {
+                let variants = self.w.reg.enumeration(name).map(|e| e.variants.as_slice()).unwrap_or_default();
+                let code = v.trim();
+                let text = variants.iter().find(|x| x.wire == code).map_or(v, |x| x.name);
+                write_key(text, &mut self.w.out);
                 Ok(true)
             }
             _ => self.leaf(Value::String(v.to_owned())),
@@ -361,20 +405,22 @@ impl ser::SerializeMap for Compound<'_> {
     type Ok = bool;
     type Error = Error;
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Error> {
-        self.key = Some(key_text(key)?);
-        Ok(())
+        self.key.clear();
+        key.serialize(KeyText(&mut self.key))
     }
     fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
-        let key = self.key.take().unwrap_or_default();
-        self.put(Some(&key), value)
+        let key = std::mem::take(&mut self.key);
+        let put = self.put(Some(&key), value);
+        self.key = key;
+        put
     }
     fn serialize_entry<K: Serialize + ?Sized, V: Serialize + ?Sized>(
         &mut self,
         key: &K,
         value: &V,
     ) -> Result<(), Error> {
-        let key = key_text(key)?;
-        self.put(Some(&key), value)
+        ser::SerializeMap::serialize_key(self, key)?;
+        ser::SerializeMap::serialize_value(self, value)
     }
     fn end(self) -> Result<bool, Error> {
         Compound::end(self)
@@ -392,13 +438,119 @@ impl ser::SerializeStruct for Compound<'_> {
     }
 }
 
-/// A map key as text, as serde_json writes keys: text as it is, numbers and booleans as
-/// their digits and words.
-fn key_text<K: Serialize + ?Sized>(key: &K) -> Result<String, Error> {
-    Ok(match serde_json::to_value(key)? {
-        Value::String(s) => s,
-        other => other.to_string(),
-    })
+/// Writes a map key as text, as serde_json writes keys: text as it is, numbers and booleans
+/// as their digits and words; anything else is refused, as serde_json refuses it.
+struct KeyText<'a>(&'a mut String);
+
+macro_rules! key_as_display {
+    ($($method:ident($t:ty)),+) => {
+        $( fn $method(self, v: $t) -> Result<(), Error> {
+            // serde_json's own digits (no second float formatter in the WebAssembly).
+            self.0.push_str(&serde_json::to_string(&v)?);
+            Ok(())
+        } )+
+    };
+}
+
+fn not_a_key() -> Error {
+    ser::Error::custom("a map key must be text, a number or a boolean")
+}
+
+impl ser::Serializer for KeyText<'_> {
+    type Ok = ();
+    type Error = Error;
+    type SerializeSeq = Impossible<(), Error>;
+    type SerializeTuple = Impossible<(), Error>;
+    type SerializeTupleStruct = Impossible<(), Error>;
+    type SerializeTupleVariant = Impossible<(), Error>;
+    type SerializeMap = Impossible<(), Error>;
+    type SerializeStruct = Impossible<(), Error>;
+    type SerializeStructVariant = Impossible<(), Error>;
+
+    key_as_display!(
+        serialize_bool(bool),
+        serialize_i8(i8),
+        serialize_i16(i16),
+        serialize_i32(i32),
+        serialize_i64(i64),
+        serialize_u8(u8),
+        serialize_u16(u16),
+        serialize_u32(u32),
+        serialize_u64(u64),
+        serialize_f32(f32),
+        serialize_f64(f64)
+    );
+    fn serialize_char(self, v: char) -> Result<(), Error> {
+        self.0.push(v);
+        Ok(())
+    }
+    fn serialize_str(self, v: &str) -> Result<(), Error> {
+        self.0.push_str(v);
+        Ok(())
+    }
+    fn serialize_bytes(self, _: &[u8]) -> Result<(), Error> {
+        Err(not_a_key())
+    }
+    fn serialize_none(self) -> Result<(), Error> {
+        Err(not_a_key())
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), Error> {
+        value.serialize(self)
+    }
+    fn serialize_unit(self) -> Result<(), Error> {
+        Err(not_a_key())
+    }
+    fn serialize_unit_struct(self, _: &'static str) -> Result<(), Error> {
+        Err(not_a_key())
+    }
+    fn serialize_unit_variant(self, _: &'static str, _: u32, variant: &'static str) -> Result<(), Error> {
+        self.serialize_str(variant)
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _: &'static str, value: &T) -> Result<(), Error> {
+        value.serialize(self)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: &T,
+    ) -> Result<(), Error> {
+        Err(not_a_key())
+    }
+    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, Error> {
+        Err(not_a_key())
+    }
+    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, Error> {
+        Err(not_a_key())
+    }
+    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeTupleStruct, Error> {
+        Err(not_a_key())
+    }
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleVariant, Error> {
+        Err(not_a_key())
+    }
+    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, Error> {
+        Err(not_a_key())
+    }
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeStruct, Error> {
+        Err(not_a_key())
+    }
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStructVariant, Error> {
+        Err(not_a_key())
+    }
 }
 
 #[cfg(test)]
