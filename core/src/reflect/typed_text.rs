@@ -405,8 +405,7 @@ impl ser::SerializeMap for Compound<'_> {
     type Ok = bool;
     type Error = Error;
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Error> {
-        self.key.clear();
-        key.serialize(KeyText(&mut self.key))
+        key.serialize(KeyPut::<()> { c: self, value: None })
     }
     fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
         let key = std::mem::take(&mut self.key);
@@ -419,8 +418,8 @@ impl ser::SerializeMap for Compound<'_> {
         key: &K,
         value: &V,
     ) -> Result<(), Error> {
-        ser::SerializeMap::serialize_key(self, key)?;
-        ser::SerializeMap::serialize_value(self, value)
+        // The key is used where it is, not copied: the common path of every model.
+        key.serialize(KeyPut { c: self, value: Some(value) })
     }
     fn end(self) -> Result<bool, Error> {
         Compound::end(self)
@@ -438,16 +437,32 @@ impl ser::SerializeStruct for Compound<'_> {
     }
 }
 
-/// Writes a map key as text, as serde_json writes keys: text as it is, numbers and booleans
-/// as their digits and words; anything else is refused, as serde_json refuses it.
-struct KeyText<'a>(&'a mut String);
+/// A map key as text, as serde_json writes keys (text as it is, numbers and booleans as their
+/// digits and words; anything else is refused, as serde_json refuses it), handed with `value`
+/// to the compound, or kept for the value to come when there is none yet.
+struct KeyPut<'c, 'a, V: ?Sized> {
+    c: &'c mut Compound<'a>,
+    value: Option<&'c V>,
+}
+
+impl<V: Serialize + ?Sized> KeyPut<'_, '_, V> {
+    fn key(self, key: &str) -> Result<(), Error> {
+        match self.value {
+            Some(value) => self.c.put(Some(key), value),
+            None => {
+                self.c.key.clear();
+                self.c.key.push_str(key);
+                Ok(())
+            }
+        }
+    }
+}
 
 macro_rules! key_as_display {
     ($($method:ident($t:ty)),+) => {
         $( fn $method(self, v: $t) -> Result<(), Error> {
             // serde_json's own digits (no second float formatter in the WebAssembly).
-            self.0.push_str(&serde_json::to_string(&v)?);
-            Ok(())
+            self.key(&serde_json::to_string(&v)?)
         } )+
     };
 }
@@ -456,7 +471,7 @@ fn not_a_key() -> Error {
     ser::Error::custom("a map key must be text, a number or a boolean")
 }
 
-impl ser::Serializer for KeyText<'_> {
+impl<V: Serialize + ?Sized> ser::Serializer for KeyPut<'_, '_, V> {
     type Ok = ();
     type Error = Error;
     type SerializeSeq = Impossible<(), Error>;
@@ -481,12 +496,10 @@ impl ser::Serializer for KeyText<'_> {
         serialize_f64(f64)
     );
     fn serialize_char(self, v: char) -> Result<(), Error> {
-        self.0.push(v);
-        Ok(())
+        self.key(v.encode_utf8(&mut [0; 4]))
     }
     fn serialize_str(self, v: &str) -> Result<(), Error> {
-        self.0.push_str(v);
-        Ok(())
+        self.key(v)
     }
     fn serialize_bytes(self, _: &[u8]) -> Result<(), Error> {
         Err(not_a_key())
@@ -504,7 +517,7 @@ impl ser::Serializer for KeyText<'_> {
         Err(not_a_key())
     }
     fn serialize_unit_variant(self, _: &'static str, _: u32, variant: &'static str) -> Result<(), Error> {
-        self.serialize_str(variant)
+        self.key(variant)
     }
     fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _: &'static str, value: &T) -> Result<(), Error> {
         value.serialize(self)
