@@ -61,9 +61,9 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
         let fdoc = doc_of(&field.attrs);
         let optional = is_option(&field.ty);
         let required = !optional && !serde.default;
-        let ty = type_expr(&field.ty, serde.with.as_deref());
+        let ty = type_fn(&field.ty, serde.with.as_deref());
         entries.push(quote! {
-            crate::reflect::Field {
+            crate::reflect::FieldTable {
                 name: #rust,
                 wire: #wire,
                 aliases: &[#(#aliases),*],
@@ -73,33 +73,25 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
             }
         });
     }
+    // A static table per model, read by one function, rather than code per field.
     Ok(quote! {
         #[cfg(feature = "reflect")]
         impl crate::reflect::Describe for #name {
             fn describe(reg: &mut crate::reflect::Registry) -> crate::reflect::Ty {
-                if reg.begin_model(#name_str) {
-                    let fields = ::std::vec![#(#entries),*];
-                    reg.end_model(#name_str, crate::__reflect_doc!(#doc), #extra, fields);
-                }
-                crate::reflect::Ty::Model(#name_str)
+                static FIELDS: &[crate::reflect::FieldTable] = &[#(#entries),*];
+                reg.model_from_table(#name_str, crate::__reflect_doc!(#doc), #extra, FIELDS)
             }
         }
     })
 }
 
-/// The type description of a field: its Rust type's, except where a `with` module changes the
-/// wire form (volumes carried as MB or byte strings).
-fn type_expr(ty: &Type, with: Option<&str>) -> Tokens {
-    let unit = match with.map(|w| w.rsplit("::").next().unwrap_or(w)) {
-        Some("mb") => Some(quote!(crate::units::DataUnit::Megabytes)),
-        Some("bytes") => Some(quote!(crate::units::DataUnit::Bytes)),
-        _ => None,
-    };
-    match unit {
-        Some(unit) => quote! {
-            crate::reflect::Ty::Optional(::std::boxed::Box::new(crate::reflect::Ty::Volume(::std::option::Option::Some(#unit))))
-        },
-        None => quote!(<#ty as crate::reflect::Describe>::describe(reg)),
+/// The function describing a field's type: its Rust type's, except where a `with` module
+/// changes the wire form (volumes carried as MB or byte strings).
+fn type_fn(ty: &Type, with: Option<&str>) -> Tokens {
+    match with.map(|w| w.rsplit("::").next().unwrap_or(w)) {
+        Some("mb") => quote!(crate::reflect::volume_mb),
+        Some("bytes") => quote!(crate::reflect::volume_bytes),
+        _ => quote!(<#ty as crate::reflect::Describe>::describe),
     }
 }
 
