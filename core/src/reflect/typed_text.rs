@@ -231,6 +231,15 @@ impl<'a> Compound<'a> {
     }
 }
 
+/// Scalars that go to the leaf conversion as they are.
+macro_rules! leaves {
+    ($($method:ident($t:ty)),+) => {
+        $( fn $method(self, v: $t) -> Result<bool, Error> {
+            self.leaf(Value::from(v))
+        } )+
+    };
+}
+
 impl<'a> ser::Serializer for Slot<'a> {
     type Ok = bool;
     type Error = Error;
@@ -242,33 +251,17 @@ impl<'a> ser::Serializer for Slot<'a> {
     type SerializeStruct = Compound<'a>;
     type SerializeStructVariant = Impossible<bool, Error>;
 
-    fn serialize_bool(self, v: bool) -> Result<bool, Error> {
-        self.leaf(Value::Bool(v))
-    }
-    fn serialize_i8(self, v: i8) -> Result<bool, Error> {
-        self.leaf(Value::from(v))
-    }
-    fn serialize_i16(self, v: i16) -> Result<bool, Error> {
-        self.leaf(Value::from(v))
-    }
-    fn serialize_i32(self, v: i32) -> Result<bool, Error> {
-        self.leaf(Value::from(v))
-    }
-    fn serialize_i64(self, v: i64) -> Result<bool, Error> {
-        self.leaf(Value::from(v))
-    }
-    fn serialize_u8(self, v: u8) -> Result<bool, Error> {
-        self.leaf(Value::from(v))
-    }
-    fn serialize_u16(self, v: u16) -> Result<bool, Error> {
-        self.leaf(Value::from(v))
-    }
-    fn serialize_u32(self, v: u32) -> Result<bool, Error> {
-        self.leaf(Value::from(v))
-    }
-    fn serialize_u64(self, v: u64) -> Result<bool, Error> {
-        self.leaf(Value::from(v))
-    }
+    leaves!(
+        serialize_bool(bool),
+        serialize_i8(i8),
+        serialize_i16(i16),
+        serialize_i32(i32),
+        serialize_i64(i64),
+        serialize_u8(u8),
+        serialize_u16(u16),
+        serialize_u32(u32),
+        serialize_u64(u64)
+    );
     fn serialize_f32(self, v: f32) -> Result<bool, Error> {
         self.serialize_f64(f64::from(v))
     }
@@ -368,38 +361,23 @@ impl<'a> ser::Serializer for Slot<'a> {
     }
 }
 
-impl ser::SerializeSeq for Compound<'_> {
-    type Ok = bool;
-    type Error = Error;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
-        self.put(None, value)
-    }
-    fn end(self) -> Result<bool, Error> {
-        Compound::end(self)
-    }
+/// The three ways serde hands over the items of a list: all written as items.
+macro_rules! items {
+    ($($trait:ident::$method:ident),+) => {
+        $( impl ser::$trait for Compound<'_> {
+            type Ok = bool;
+            type Error = Error;
+            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+                self.put(None, value)
+            }
+            fn end(self) -> Result<bool, Error> {
+                Compound::end(self)
+            }
+        } )+
+    };
 }
 
-impl ser::SerializeTuple for Compound<'_> {
-    type Ok = bool;
-    type Error = Error;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
-        self.put(None, value)
-    }
-    fn end(self) -> Result<bool, Error> {
-        Compound::end(self)
-    }
-}
-
-impl ser::SerializeTupleStruct for Compound<'_> {
-    type Ok = bool;
-    type Error = Error;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
-        self.put(None, value)
-    }
-    fn end(self) -> Result<bool, Error> {
-        Compound::end(self)
-    }
-}
+items!(SerializeSeq::serialize_element, SerializeTuple::serialize_element, SerializeTupleStruct::serialize_field);
 
 impl ser::SerializeMap for Compound<'_> {
     type Ok = bool;
