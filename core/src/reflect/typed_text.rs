@@ -124,7 +124,7 @@ struct Compound<'a> {
     /// Written after the closing bracket (a lone object as a list closes that list too).
     close: &'static [u8],
     first: bool,
-    /// The key of the entry being written (a buffer kept for the next).
+    /// A key given alone (`serialize_key`), kept for the value to come.
     key: String,
     /// Where the next field is looked for first.
     next_field: usize,
