@@ -61,8 +61,8 @@ pub fn split(operation: &'static str, body: &[u8]) -> Result<(Status, Map<String
 /// Decodes an answer of `Op`: a typed payload on success, a typed error otherwise. Text from
 /// the platform is scrubbed of `secrets` before it enters an error.
 ///
-/// Natively the payload is read straight from the bytes ([`decode_direct`]); on wasm32 through a
-/// JSON tree ([`decode_through_tree`]), which is 2-4x slower but whose decoders, instantiated
+/// Natively the payload is read straight from the bytes (`decode_direct`); on wasm32 through a
+/// JSON tree (`decode_through_tree`), which is 2-4x slower but whose decoders, instantiated
 /// for trees rather than for text, are ~17 KB gzipped smaller in the npm package's
 /// WebAssembly. Both read every answer alike (a unit test holds them to it).
 pub fn decode<Op: Operation>(body: &[u8], secrets: &[&str]) -> Result<Op::Response> {
