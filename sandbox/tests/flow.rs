@@ -125,8 +125,17 @@ async fn happy_path_order_activation_usage_and_callbacks() {
     assert_eq!(usage[0].body["childOrderId"], key.as_str());
     assert_eq!(usage[0].body["timestamp"].as_str().unwrap().len(), 14);
 
-    let log = sb.deliveries();
-    let first = log.iter().find(|d| d.kind == "activation" && d.body["iccid"] == card).unwrap();
+    // The receiver records a callback before it answers, and the sandbox marks the delivery
+    // only when that answer arrives: wait (up to 10 s) for the mark, then check it.
+    let waited = std::time::Instant::now();
+    let (log, first) = loop {
+        let log = sb.deliveries();
+        let first = log.iter().find(|d| d.kind == "activation" && d.body["iccid"] == card).unwrap().clone();
+        if first.state != DeliveryState::Pending || waited.elapsed() > Duration::from_secs(10) {
+            break (log, first);
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    };
     assert_eq!(first.state, DeliveryState::Delivered);
     assert!(first.attempts >= 2, "{first:?}");
     let admin_log = c.admin_get("callbacks/deliveries").await;
