@@ -18,7 +18,7 @@ pub use describe::{Describe, EnumInfo, Field, ModelInfo, Registry, Ty, Variant, 
 #[doc(hidden)]
 pub use describe::{FieldTable, volume_bytes, volume_mb};
 pub use schema::schema;
-pub use surface::{from_surface, notification_event_text, notification_to_surface, to_surface, to_surface_text};
+pub use surface::{from_surface, notification_event_text, notification_to_surface, to_surface};
 pub use typed_text::typed_to_surface_text;
 
 /// How a binding spells field names.

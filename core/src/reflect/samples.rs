@@ -1,5 +1,5 @@
 //! Wire values of every model as they may arrive, for the tests of the conversions that read
-//! them (surface text, direct decoding, typed surface writing).
+//! them (direct decoding, typed surface writing).
 
 use super::{Registry, Ty};
 use serde_json::{Map, Value, json};

@@ -50,7 +50,8 @@ pub fn notification_to_surface(parsed: &ParsedNotification, case: Case) -> Value
     Value::Object(out)
 }
 
-/// The event of [`notification_to_surface`] as JSON text, written like [`to_surface_text`].
+/// The event of [`notification_to_surface`] as JSON text, written from the typed event
+/// ([`super::typed_to_surface_text`]).
 pub fn notification_event_text(parsed: &ParsedNotification, case: Case) -> String {
     use super::typed_to_surface_text as text;
     match parsed.notification() {
@@ -155,20 +156,6 @@ pub(super) fn out_leaf<'a>(reg: &Registry, ty: &Ty, v: &'a Value) -> Cow<'a, Val
     })
 }
 
-/// [`to_surface`] written straight to JSON text, without building the surface tree: what the
-/// WebAssembly binding hands to `JSON.parse`. Fields come in the model's order, `extra` last;
-/// otherwise the text parses to exactly [`to_surface`]'s value.
-pub fn to_surface_text(type_name: &str, wire: &Value, case: Case) -> String {
-    let mut out = Vec::with_capacity(512);
-    let reg = registry();
-    match reg.model(type_name) {
-        Some(_) => write_model(reg, type_name, wire, case, &mut out),
-        None => write_json(wire, &mut out),
-    }
-    // Only JSON text (valid UTF-8) was written.
-    String::from_utf8(out).unwrap_or_default()
-}
-
 pub(super) fn write_json(v: &Value, out: &mut Vec<u8>) {
     match v {
         // The common leaf, without the formatting machinery.
@@ -178,13 +165,6 @@ pub(super) fn write_json(v: &Value, out: &mut Vec<u8>) {
         other => {
             let _ = write!(out, "{other}");
         }
-    }
-}
-
-/// Writes the comma before every item of an object or array but the first.
-fn separate(first: &mut bool, out: &mut Vec<u8>) {
-    if !std::mem::take(first) {
-        out.push(b',');
     }
 }
 
@@ -199,83 +179,6 @@ pub(super) fn write_key(k: &str, out: &mut Vec<u8>) {
         out.push(b'"');
     } else {
         let _ = serde_json::to_writer(&mut *out, k);
-    }
-}
-
-fn write_model(reg: &Registry, name: &str, wire: &Value, case: Case, out: &mut Vec<u8>) {
-    let (Some(model), Value::Object(map)) = (reg.model(name), wire) else {
-        out.extend_from_slice(b"null");
-        return;
-    };
-    out.push(b'{');
-    let mut first = true;
-    for (field, name) in model.named_fields(case) {
-        let Some(v) = map.get(field.wire) else { continue };
-        if is_absent(&field.ty, v) {
-            continue;
-        }
-        separate(&mut first, out);
-        write_key(name, out);
-        out.push(b':');
-        write_value(reg, &field.ty, v, case, out);
-    }
-    let mut extra = map.iter().filter(|(k, _)| !model.fields.iter().any(|f| f.wire == k.as_str())).peekable();
-    if extra.peek().is_some() {
-        separate(&mut first, out);
-        out.extend_from_slice(b"\"extra\":{");
-        let mut first = true;
-        for (k, v) in extra {
-            separate(&mut first, out);
-            write_key(k, out);
-            out.push(b':');
-            write_json(v, out);
-        }
-        out.push(b'}');
-    }
-    out.push(b'}');
-}
-
-/// Whether [`out_value`] drops `v` (a null, or an optional holding one).
-fn is_absent(ty: &Ty, v: &Value) -> bool {
-    match ty {
-        Ty::Optional(inner) => is_absent(inner, v),
-        _ => v.is_null(),
-    }
-}
-
-/// Writes what [`out_value`] makes of `v` (which is not absent).
-fn write_value(reg: &Registry, ty: &Ty, v: &Value, case: Case, out: &mut Vec<u8>) {
-    match ty {
-        Ty::Optional(inner) => write_value(reg, inner, v, case, out),
-        Ty::List(inner) => {
-            out.push(b'[');
-            let items = match v {
-                Value::Array(items) => items.as_slice(),
-                one => std::slice::from_ref(one),
-            };
-            let mut first = true;
-            for item in items.iter().filter(|i| !is_absent(inner, i)) {
-                separate(&mut first, out);
-                write_value(reg, inner, item, case, out);
-            }
-            out.push(b']');
-        }
-        Ty::Map(inner) => match v {
-            Value::Object(m) => {
-                out.push(b'{');
-                let mut first = true;
-                for (k, item) in m.iter().filter(|(_, i)| !is_absent(inner, i)) {
-                    separate(&mut first, out);
-                    write_key(k, out);
-                    out.push(b':');
-                    write_value(reg, inner, item, case, out);
-                }
-                out.push(b'}');
-            }
-            other => write_json(other, out),
-        },
-        Ty::Model(name) => write_model(reg, name, v, case, out),
-        leaf_ty => write_json(&out_leaf(reg, leaf_ty, v), out),
     }
 }
 
@@ -406,9 +309,7 @@ fn float(v: &Value) -> Option<Value> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::samples::sample;
     use super::*;
-    use serde_json::json;
 
     #[test]
     fn text_is_written_as_serde_json_writes_it() {
@@ -418,24 +319,5 @@ mod tests {
             write_key(text, &mut out);
             assert_eq!(String::from_utf8(out).unwrap(), serde_json::to_string(text).unwrap(), "{text:?}");
         }
-    }
-
-    #[test]
-    fn surface_text_parses_to_the_surface_value() {
-        let reg = registry();
-        let mut checked = 0;
-        for (name, _) in reg.models() {
-            for pick in 0..40 {
-                let wire = sample(reg, &Ty::Model(name), pick, 0);
-                for case in [Case::Snake, Case::Camel] {
-                    let text = to_surface_text(name, &wire, case);
-                    let parsed: Value = serde_json::from_str(&text).expect("JSON text");
-                    assert_eq!(parsed, to_surface(name, wire.clone(), case), "{name} from {wire}");
-                    checked += 1;
-                }
-            }
-        }
-        assert!(checked > 1000, "only {checked} samples");
-        assert_eq!(to_surface_text("NoSuchModel", &json!({"a": 1}), Case::Camel), r#"{"a":1}"#);
     }
 }

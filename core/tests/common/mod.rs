@@ -88,17 +88,17 @@ fn surface_round_trip<T>(value: &T, is_request: bool, what: &str)
 where
     T: serde::Serialize + DeserializeOwned,
 {
-    use cmi_core::reflect::{Case, from_surface, registry, to_surface, to_surface_text};
+    use cmi_core::reflect::{Case, from_surface, registry, to_surface, typed_to_surface_text};
     let op = what.split(' ').next().unwrap_or_default();
     let (request, response) = cmi_core::client::operations::operation_types(op).expect("operation has types");
     let type_name = if is_request { request } else { response };
     let model = registry().model(type_name).expect("model registered");
     for case in [Case::Snake, Case::Camel] {
         let wire = serde_json::to_value(value).unwrap();
-        let text = to_surface_text(type_name, &wire, case);
+        let text = typed_to_surface_text(type_name, value, case);
         let surface = to_surface(type_name, wire, case);
-        let from_text: serde_json::Value = serde_json::from_str(&text).expect("to_surface_text writes JSON");
-        assert_eq!(from_text, surface, "{what}: to_surface_text of {type_name} in {case:?}");
+        let from_text: serde_json::Value = serde_json::from_str(&text).expect("typed_to_surface_text writes JSON");
+        assert_eq!(from_text, surface, "{what}: typed_to_surface_text of {type_name} in {case:?}");
         for key in surface.as_object().expect("a model surfaces as an object").keys() {
             assert!(
                 key == "extra" || model.fields.iter().any(|f| case.apply(f.name) == *key),
