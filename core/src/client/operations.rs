@@ -41,8 +41,7 @@ macro_rules! operations {
             /// The body is decoded into the typed request first, so it is validated exactly
             /// like a typed call.
             pub async fn call_json(&self, name: &str, body: Value) -> Result<Value> {
-                let canonical = canonical_name(name)
-                    .ok_or_else(|| Error::validation("operation", format!("unknown operation `{name}`")))?;
+                let canonical = canonical_name(name).ok_or_else(|| unknown_operation(name))?;
                 self.call_canonical(canonical, body, &WireTree).await
             }
 
@@ -54,7 +53,7 @@ macro_rules! operations {
                         let answer = self.call(&request).await?;
                         form.write(<$req as Operation>::NAME, stringify!($resp), &answer)
                     } )+
-                    _ => Err(Error::validation("operation", format!("unknown operation `{canonical}`"))),
+                    _ => Err(unknown_operation(canonical)),
                 }
             }
         }
@@ -119,9 +118,8 @@ impl Client {
 /// model's name.
 #[cfg(feature = "reflect")]
 fn surface_request(name: &str, body: Value, case: crate::reflect::Case) -> Result<(&'static str, &'static str, Value)> {
-    let unknown = || Error::validation("operation", format!("unknown operation `{name}`"));
-    let canonical = canonical_name(name).ok_or_else(unknown)?;
-    let (request, response) = operation_types(canonical).ok_or_else(unknown)?;
+    let canonical = canonical_name(name).ok_or_else(|| unknown_operation(name))?;
+    let (request, response) = operation_types(canonical).ok_or_else(|| unknown_operation(name))?;
     Ok((canonical, response, crate::reflect::from_surface(request, body, case)?))
 }
 
@@ -163,6 +161,11 @@ impl AnswerForm for SurfaceText {
 #[cfg(all(test, feature = "reflect"))]
 pub(crate) trait OperationVisitor {
     fn visit<Op: Operation>(&mut self);
+}
+
+/// The validation error for an operation name the registry does not hold.
+fn unknown_operation(name: &str) -> Error {
+    Error::validation("operation", format!("unknown operation `{name}`"))
 }
 
 /// Maps `create_order`, `create-order` and `createOrder` to `create_order`.

@@ -112,15 +112,7 @@ impl ModelInfo {
 
     /// The fields with their names in `case`.
     pub fn named_fields(&self, case: super::Case) -> impl Iterator<Item = (&Field, &str)> {
-        self.fields.iter().zip(&self.camel).map(move |(f, c)| {
-            (
-                f,
-                match case {
-                    super::Case::Snake => f.name,
-                    super::Case::Camel => c.as_str(),
-                },
-            )
-        })
+        self.fields.iter().enumerate().map(move |(i, f)| (f, self.name_at(i, case)))
     }
 }
 
