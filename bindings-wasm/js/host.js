@@ -84,8 +84,14 @@ export function makeHost(fetchImpl, done) {
   };
   return {
     send,
-    sleep(id, ms) {
-      setTimeout(() => done(id, 1, '', ''), ms);
-    },
+    sleep: timer(done),
+  };
+}
+
+/** A host's `sleep(id, ms)`: reports `id` to `done` after `ms` milliseconds (the transport's
+ * and the token store's). */
+export function timer(done) {
+  return (id, ms) => {
+    setTimeout(() => done(id, 1, '', ''), ms);
   };
 }

@@ -5,6 +5,8 @@
 // down costs one deadline per period, not one per call. Nothing is logged: records hold the
 // token.
 
+import { timer } from './host.js';
+
 const RETRY_AFTER_MS = 1000;
 
 const FAILED = Symbol('failed');
@@ -70,8 +72,6 @@ export function makeStoreHost(store, timeoutMs, done) {
       else await run(() => store.set(key, '', 1000));
       done(id, 1, '', '');
     },
-    sleep(id, ms) {
-      setTimeout(() => done(id, 1, '', ''), ms);
-    },
+    sleep: timer(done),
   };
 }

@@ -74,8 +74,9 @@ pub struct Pending {
 }
 
 impl Pending {
-    /// A new operation's id, to hand to the host.
-    pub fn start() -> Self {
+    /// Starts a host operation: registers a new id, then hands it to `begin`, which calls the
+    /// host. The table is not borrowed during `begin`, so a host may report at once.
+    pub fn start(begin: impl FnOnce(u32)) -> Self {
         let id = IN_FLIGHT.with(|f| {
             let mut f = f.borrow_mut();
             let id = f.next_id;
@@ -83,12 +84,8 @@ impl Pending {
             f.slots.push((id, Slot::default()));
             id
         });
+        begin(id);
         Self { id }
-    }
-
-    /// The id the host reports under.
-    pub fn id(&self) -> u32 {
-        self.id
     }
 }
 

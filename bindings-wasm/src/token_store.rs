@@ -8,7 +8,7 @@
 //! copy, which answers whenever the store fails or is too slow, so a failing store never fails
 //! a call.
 
-use crate::pending::{Pending, Reply};
+use crate::pending::Pending;
 use cmi_core::transport::BoxFuture;
 use cmi_core::{CachedToken, MemoryTokenStore, Refresh, Secret, TokenStore};
 use std::cell::Cell;
@@ -86,13 +86,6 @@ fn lock_key(key: &str) -> String {
     format!("{key}:lock")
 }
 
-/// Starts a store operation with its id and waits for its report.
-async fn settle(start: impl FnOnce(u32)) -> Reply {
-    let pending = Pending::start();
-    start(pending.id());
-    pending.await
-}
-
 impl JsTokenStore {
     /// Wraps the host object.
     pub fn new(host: StoreHost) -> Self {
@@ -100,7 +93,7 @@ impl JsTokenStore {
     }
 
     async fn read(&self, key: &str) -> Read {
-        let v = settle(|id| self.host.get(id, key)).await;
+        let v = Pending::start(|id| self.host.get(id, key)).await;
         if v.status != 1.0 {
             return Read::Failed;
         }
@@ -108,7 +101,7 @@ impl JsTokenStore {
     }
 
     async fn write(&self, key: &str, t: &CachedToken) -> bool {
-        settle(|id| self.host.set(id, key, &t.to_record(), ttl_ms(t))).await.status == 1.0
+        Pending::start(|id| self.host.set(id, key, &t.to_record(), ttl_ms(t))).await.status == 1.0
     }
 
     /// The fleet-wide single flight: a token another worker stored, else the lock (fetch with
@@ -128,13 +121,13 @@ impl JsTokenStore {
                 }
                 _ => {}
             }
-            match settle(|id| self.host.lock(id, &lock, LOCK_TTL_MS)).await.status {
+            match Pending::start(|id| self.host.lock(id, &lock, LOCK_TTL_MS)).await.status {
                 1.0 => {
                     // The holder before us may have stored its token and released the lock
                     // between our read and our lock: look once more before fetching.
                     if let Read::Token(t) = self.read(key).await {
                         if fresh(&t) {
-                            settle(|id| self.host.unlock(id, &lock)).await;
+                            Pending::start(|id| self.host.unlock(id, &lock)).await;
                             self.local.put(key, t.clone()).await;
                             return Refresh::Stored(t);
                         }
@@ -147,7 +140,7 @@ impl JsTokenStore {
             if now_ms() >= give_up {
                 return Refresh::Fetch { lease: None };
             }
-            settle(|id| self.host.sleep(id, LOCK_POLL_MS)).await;
+            Pending::start(|id| self.host.sleep(id, LOCK_POLL_MS)).await;
         }
     }
 }
@@ -194,7 +187,7 @@ impl TokenStore for JsTokenStore {
             // Compare, then delete: a token another worker already stored stays.
             if let Read::Token(t) = self.read(key).await {
                 if &t.token == rejected {
-                    settle(|id| self.host.remove(id, key)).await;
+                    Pending::start(|id| self.host.remove(id, key)).await;
                 }
             }
         })
@@ -211,7 +204,7 @@ impl TokenStore for JsTokenStore {
             }
             // The token is stored before the lock goes, so the next holder finds it.
             if let Some(lock) = lease {
-                settle(|id| self.host.unlock(id, &lock)).await;
+                Pending::start(|id| self.host.unlock(id, &lock)).await;
             }
         })
     }

@@ -53,9 +53,8 @@ impl Transport for JsTransport {
             }
             // The core always sends JSON it encoded itself, so the body is UTF-8.
             let body = String::from_utf8_lossy(&request.body);
-            let pending = Pending::start();
-            self.host.send(pending.id(), &request.url, &headers, &body, request.timeout_ms as f64);
-            let reply = pending.await;
+            let reply =
+                Pending::start(|id| self.host.send(id, &request.url, &headers, &body, request.timeout_ms as f64)).await;
             if reply.status == 0.0 {
                 return Err(match reply.headers.as_str() {
                     "timeout" => TransportError::Timeout,
@@ -69,8 +68,7 @@ impl Transport for JsTransport {
     }
 
     fn sleep(&self, millis: u64) -> BoxFuture<'_, ()> {
-        let pending = Pending::start();
-        self.host.sleep(pending.id(), millis as f64);
+        let pending = Pending::start(|id| self.host.sleep(id, millis as f64));
         Box::pin(async move {
             pending.await;
         })
