@@ -339,13 +339,17 @@ impl Client {
             }
         };
         span.record("status", response.status);
+        // Read once, when a failure first needs it (the HTTP-status error and the retry both do).
+        let retry_after = std::cell::OnceCell::new();
         let retry_after_ms = || {
-            response.header("retry-after").and_then(|v| {
-                let v = v.trim();
-                v.parse::<u64>()
-                    .ok()
-                    .map(|s| s.saturating_mul(1000))
-                    .or_else(|| httpdate::parse(v).map(|at| (at * 1000 - self.platform_now_ms()).max(0) as u64))
+            *retry_after.get_or_init(|| {
+                response.header("retry-after").and_then(|v| {
+                    let v = v.trim();
+                    v.parse::<u64>()
+                        .ok()
+                        .map(|s| s.saturating_mul(1000))
+                        .or_else(|| httpdate::parse(v).map(|at| (at * 1000 - self.platform_now_ms()).max(0) as u64))
+                })
             })
         };
         // The headers matter only to a failed attempt; a successful one does not parse them.
