@@ -1,7 +1,7 @@
 // The transport host the wasm module calls (src/transport.rs): one fetch per request.
 // Only strings cross into wasm: headers as "name: value" lines, the body as text. Each request
 // ends in one call of the module's `hostDone` (src/pending.rs) under its id; a failed fetch
-// reports status 0 and the failure kind in `headers`.
+// reports status 0 and the failure kind in `headers` (`timeout`, `connect`, `io`, `redirect`).
 
 function parseHeaderLines(lines) {
   const headers = {};
@@ -66,6 +66,16 @@ function wantedHeaders(headers) {
   return lines;
 }
 
+// A redirect is never followed (the core makes it a configuration error: a signed request
+// must not be re-sent elsewhere). Node's fetch (undici) copies every request, and tees its
+// body into two more streams, unless the request has no window and refuses redirects: a third
+// of its own per-request work, so there redirects end the fetch with an error ("unexpected
+// redirect"). A browser's error would not say why, so there `manual` hands back an opaque
+// redirect instead. A custom fetch that returns the 3xx itself is read by the core.
+const IN_NODE = typeof process !== 'undefined' && process.versions?.node !== undefined;
+const REDIRECT = IN_NODE ? 'error' : 'manual';
+const REDIRECTED = { status: 0, headers: 'redirect', body: '' };
+
 /** A host over `fetchImpl` (the platform fetch or the user's own); `done(id, status, headers,
  * body)` is the module's `hostDone`, which each request and timer reports to exactly once. */
 export function makeHost(fetchImpl, done) {
@@ -74,11 +84,16 @@ export function makeHost(fetchImpl, done) {
     let signal;
     try {
       signal = deadlines.signal(timeoutMs);
-      const res = await fetchImpl(url, { method: 'POST', headers: parseHeaderLines(headerLines), body, signal });
+      const init = { method: 'POST', window: null, redirect: REDIRECT, headers: parseHeaderLines(headerLines), body, signal };
+      const res = await fetchImpl(url, init);
+      if (res.type === 'opaqueredirect') {
+        done(id, REDIRECTED.status, REDIRECTED.headers, REDIRECTED.body);
+        return;
+      }
       const text = await res.text();
       done(id, res.status, wantedHeaders(res.headers), text);
     } catch (e) {
-      const f = failure(e, signal?.aborted === true);
+      const f = e?.cause?.message === 'unexpected redirect' ? REDIRECTED : failure(e, signal?.aborted === true);
       done(id, f.status, f.headers, f.body);
     }
   };

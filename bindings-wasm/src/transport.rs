@@ -19,7 +19,7 @@ extern "C" {
 
     /// Starts one request; the host reports it under `id` (see [`crate::pending::host_done`]):
     /// the HTTP status (0 when no response arrived), response headers as `name: value` lines
-    /// (for status 0 the failure kind: `timeout`, `connect` or `io`) and the body text (for
+    /// (for status 0 the failure kind: `timeout`, `connect`, `io` or `redirect`) and the body text (for
     /// status 0, what failed).
     #[wasm_bindgen(method)]
     fn send(this: &Host, id: u32, url: &str, headers: &str, body: &str, timeout_ms: f64);
@@ -59,6 +59,7 @@ impl Transport for JsTransport {
                 return Err(match reply.headers.as_str() {
                     "timeout" => TransportError::Timeout,
                     "connect" => TransportError::Connect(reply.body),
+                    "redirect" => TransportError::Redirect,
                     _ => TransportError::Io(reply.body),
                 });
             }

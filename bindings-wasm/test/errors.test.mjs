@@ -76,6 +76,27 @@ test("a 429's Retry-After is waited out before the retry", async () => {
   assert.ok(performance.now() - start >= 900, `retried after ${performance.now() - start} ms`);
 });
 
+test('a redirect is not followed: a configuration error, not retried', async () => {
+  // Followed, the 302 would turn into a GET of /moved/... and a 404 http_status error.
+  const redirectOnce = () => sb.admin('POST', 'faults', { operation: 'query_upcc_templates', kind: 'http_status', status: 302, count: 1 });
+  const c = new Client({ ...sb.options, maxRetries: 2 });
+  await c.queryUpccTemplates({});
+  await redirectOnce();
+  const e = await rejection(c.queryUpccTemplates({}));
+  assert.equal(e.kind, 'config');
+  assert.equal(e.retryable, false);
+  assert.match(e.message, /redirect, which the SDK does not follow: check baseUrl/);
+  await c.queryUpccTemplates({}); // the one fault is spent: nothing was retried
+
+  // A custom fetch that hands back the 302 itself, and a browser's opaque redirect.
+  const manual = new Client({ ...sb.options, fetch: (url, init) => fetch(url, { ...init, redirect: 'manual' }) });
+  await manual.queryUpccTemplates({});
+  await redirectOnce();
+  assert.match((await rejection(manual.queryUpccTemplates({}))).message, /redirect \(HTTP 302\)/);
+  const opaque = new Client({ ...sb.options, fetch: async () => ({ type: 'opaqueredirect', status: 0 }) });
+  assert.equal((await rejection(opaque.queryUpccTemplates({}))).kind, 'config');
+});
+
 test('a refused connection is a transport error', async () => {
   const server = createServer();
   await new Promise((r) => server.listen(0, '127.0.0.1', r));

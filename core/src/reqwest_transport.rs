@@ -46,7 +46,10 @@ fn build_client(options: &ReqwestOptions) -> Result<reqwest::Client> {
     let mut b = reqwest::Client::builder()
         .connect_timeout(Duration::from_millis(options.connect_timeout_ms))
         .pool_idle_timeout(Duration::from_secs(60))
-        .tcp_nodelay(true);
+        .tcp_nodelay(true)
+        // The client turns a redirect into an error (see `client::call`); following it would
+        // re-send the signed request elsewhere.
+        .redirect(reqwest::redirect::Policy::none());
     if let Some(pem) = &options.extra_ca_pem {
         for cert in reqwest::Certificate::from_pem_bundle(pem.as_bytes())
             .map_err(|e| Error::config(format!("extra CA bundle is not PEM: {e}")))?

@@ -121,6 +121,10 @@ pub enum TransportError {
     Timeout,
     /// The connection broke, or another I/O failure.
     Io(String),
+    /// The platform answered with a redirect, which a transport must not follow (a signed
+    /// request re-sent elsewhere); for an HTTP stack that reports the redirect without its
+    /// status. One that hands back the 3xx response needs no variant: the client reads it.
+    Redirect,
 }
 
 impl fmt::Display for TransportError {
@@ -130,6 +134,7 @@ impl fmt::Display for TransportError {
             Self::ConnectTimeout => f.write_str("connect timeout"),
             Self::Timeout => f.write_str("timeout"),
             Self::Io(m) => write!(f, "I/O: {m}"),
+            Self::Redirect => f.write_str("redirect (not followed)"),
         }
     }
 }

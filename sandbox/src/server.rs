@@ -245,6 +245,13 @@ pub fn gateway(status: u16, retry_after: Option<u32>, now: i64, path: &str) -> R
     if status == 405 {
         r.headers_mut().insert("Allow", HeaderValue::from_static("POST"));
     }
+    // A redirect fault looks like a moved gateway: somewhere else on this server, which has
+    // nothing there (a client that followed it would get a 404 for a GET).
+    if (300..400).contains(&status) {
+        if let Ok(v) = HeaderValue::from_str(&format!("/moved{path}")) {
+            r.headers_mut().insert("Location", v);
+        }
+    }
     r
 }
 

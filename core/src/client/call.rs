@@ -64,6 +64,17 @@ impl From<Error> for Failure {
     }
 }
 
+/// The error for a redirect answer. CMI's endpoints do not redirect, so one means the base URL
+/// points somewhere else (plain HTTP to an HTTPS host, an old address); following it would send
+/// the signed request, the token in its body, to wherever the `Location` says, and turn a POST
+/// into a GET. Not retryable, and the request was not carried out.
+fn redirect(operation: &'static str, status: Option<u16>) -> Error {
+    let status = status.map(|s| format!(" (HTTP {s})")).unwrap_or_default();
+    Error::config(format!(
+        "{operation}: the platform answered with a redirect{status}, which the SDK does not follow: check baseUrl"
+    ))
+}
+
 /// Whether an error proves the platform did not carry out the request.
 pub(super) fn definitely_not_applied(e: &Error) -> bool {
     match e {
@@ -333,6 +344,7 @@ impl Client {
                     TransportError::Connect(m) | TransportError::Io(m) => {
                         Error::Transport { operation: op.name, message: scrub(&m, &secrets) }
                     }
+                    TransportError::Redirect => redirect(op.name, None),
                 };
                 report(None, None, b"", Some(&error));
                 return Err(error.into());
@@ -359,7 +371,9 @@ impl Client {
             retry_after_ms: retry_after_ms(),
         };
 
-        let outcome = if !(200..300).contains(&response.status) {
+        let outcome = if (300..400).contains(&response.status) {
+            Err(redirect(op.name, Some(response.status)))
+        } else if !(200..300).contains(&response.status) {
             // The platform may explain a 4xx/5xx with a code in the body; that is more useful.
             match envelope::split(op.name, &response.body) {
                 Ok((status, _)) if !status.is_success() => {

@@ -79,6 +79,27 @@ async fn http_5xx_on_a_command_is_not_retried() {
 }
 
 #[tokio::test]
+async fn a_redirect_is_not_followed_and_is_a_configuration_error() {
+    // A 3xx from the API means the base URL is wrong; following it would re-send the signed
+    // request (a POST turned GET) to wherever `Location` points.
+    let sb = sandbox().await;
+    let c = client(&sb);
+    ping(&c).await.unwrap();
+    sb.fault(Fault::http_status(302).on(PING).times(1)).unwrap();
+    let e = ping(&c).await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Config, "{e:?}");
+    assert!(!e.retryable());
+    assert!(e.to_string().contains("redirect (HTTP 302)") && e.to_string().contains("baseUrl"), "{e}");
+    assert_eq!(sb.stats().calls_of(PING), 2, "not retried, not followed");
+
+    sb.fault(Fault::http_status(301).on(ORDER).times(1)).unwrap();
+    let e = c.create_order(&order("f-301", "tx-301")).await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Config, "{e:?}");
+    assert_eq!(sb.stats().calls_of(ORDER), 1, "no reconciliation: the order was not carried out");
+    assert_eq!(orders_named(&sb, "f-301"), 0);
+}
+
+#[tokio::test]
 async fn http_429_waits_for_retry_after() {
     let sb = sandbox().await;
     let c = client(&sb);
