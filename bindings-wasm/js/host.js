@@ -30,25 +30,36 @@ function failure(e, timedOut) {
 // of a call (signals are transferable event targets), so requests with the same timeout that
 // start within one DEADLINE_GRANULARITY_MS window share one controller, fired at the window's
 // end plus the timeout: each request gets at least its timeout and at most that much more.
+// A window also closes after WINDOW_REQUESTS requests: Node's fetch adds a listener to the
+// signal per request, drops it only when the request is collected, and walks them all on
+// every add and removal, so a busy window's signal would cost each request more. A closed
+// window's timer is stopped once its last request ends.
 const DEADLINE_GRANULARITY_MS = 50;
+const WINDOW_REQUESTS = 16;
 
 class Deadlines {
-  #windows = new Map(); // timeoutMs -> {closesAt, controller}
+  #open = new Map(); // timeoutMs -> the window still taking requests
 
-  /** The signal for a request starting now with `timeoutMs`. */
-  signal(timeoutMs) {
+  /** The window of a request starting now with `timeoutMs`; hand it to `release` when the
+   * request has ended. */
+  take(timeoutMs) {
     const now = Date.now();
-    let w = this.#windows.get(timeoutMs);
-    if (w === undefined || now >= w.closesAt) {
+    let w = this.#open.get(timeoutMs);
+    if (w === undefined || now >= w.closesAt || w.left === 0) {
       const controller = new AbortController();
-      const closesAt = now + DEADLINE_GRANULARITY_MS;
-      const timer = setTimeout(() => controller.abort(), closesAt - now + timeoutMs);
+      const timer = setTimeout(() => controller.abort(), DEADLINE_GRANULARITY_MS + timeoutMs);
       // A pending deadline alone must not keep Node running (an in-flight fetch does).
       timer.unref?.();
-      w = { closesAt, controller };
-      this.#windows.set(timeoutMs, w);
+      w = { closesAt: now + DEADLINE_GRANULARITY_MS, left: WINDOW_REQUESTS, active: 0, signal: controller.signal, timer };
+      this.#open.set(timeoutMs, w);
     }
-    return w.controller.signal;
+    w.left--;
+    w.active++;
+    return w;
+  }
+
+  release(w) {
+    if (--w.active === 0 && (w.left === 0 || Date.now() >= w.closesAt)) clearTimeout(w.timer);
   }
 }
 
@@ -81,21 +92,18 @@ const REDIRECTED = { status: 0, headers: 'redirect', body: '' };
 export function makeHost(fetchImpl, done) {
   const deadlines = new Deadlines();
   const send = async (id, url, headerLines, body, timeoutMs) => {
-    let signal;
+    const deadline = deadlines.take(timeoutMs);
+    const { signal } = deadline;
+    let reply;
     try {
-      signal = deadlines.signal(timeoutMs);
       const init = { method: 'POST', window: null, redirect: REDIRECT, headers: parseHeaderLines(headerLines), body, signal };
       const res = await fetchImpl(url, init);
-      if (res.type === 'opaqueredirect') {
-        done(id, REDIRECTED.status, REDIRECTED.headers, REDIRECTED.body);
-        return;
-      }
-      const text = await res.text();
-      done(id, res.status, wantedHeaders(res.headers), text);
+      reply = res.type === 'opaqueredirect' ? REDIRECTED : { status: res.status, body: await res.text(), headers: wantedHeaders(res.headers) };
     } catch (e) {
-      const f = e?.cause?.message === 'unexpected redirect' ? REDIRECTED : failure(e, signal?.aborted === true);
-      done(id, f.status, f.headers, f.body);
+      reply = e?.cause?.message === 'unexpected redirect' ? REDIRECTED : failure(e, signal.aborted);
     }
+    deadlines.release(deadline);
+    done(id, reply.status, reply.headers, reply.body);
   };
   return {
     send,
