@@ -211,23 +211,54 @@ impl DateTime {
 
     /// The default wire form `YYYYMMDDHHMMSS`.
     pub fn to_compact(&self) -> String {
-        format!("{}{:02}{:02}{:02}", self.date.to_compact(), self.hour, self.minute, self.second)
+        self.joined("", "", "", "")
     }
 
     /// `YYYY-MM-DDThh:mm:ssZ`, the WSSE `Created` form (24-hour clock, no fractions).
     pub fn to_iso_utc(&self) -> String {
-        format!(
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-            self.date.year, self.date.month, self.date.day, self.hour, self.minute, self.second
-        )
+        self.joined("-", "T", ":", "Z")
     }
 
     /// `yyyy-MM-dd HH:mm:ss`, the eSIM form of 3.2.13.
     pub fn to_dashed(&self) -> String {
-        format!(
-            "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
-            self.date.year, self.date.month, self.date.day, self.hour, self.minute, self.second
-        )
+        self.joined("-", " ", ":", "")
+    }
+
+    /// The fields as `{:04}` and `{:02}` pad them, `date_sep` inside the date, `mid` between
+    /// date and time, `time_sep` inside the time, `end` last. Written digit by digit: the WSSE
+    /// `Created` is made on every attempt, and in the WebAssembly module `format!` costs about
+    /// as much as the signature itself.
+    fn joined(&self, date_sep: &str, mid: &str, time_sep: &str, end: &str) -> String {
+        let Ok(year) = u32::try_from(self.date.year) else {
+            let (d, s) = (&self.date, date_sep);
+            return format!(
+                "{:04}{s}{:02}{s}{:02}{mid}{:02}{time_sep}{:02}{time_sep}{:02}{end}",
+                d.year, d.month, d.day, self.hour, self.minute, self.second
+            );
+        };
+        let mut out = String::with_capacity(24);
+        push_padded(&mut out, year, 4);
+        for (sep, n) in [(date_sep, self.date.month), (date_sep, self.date.day), (mid, self.hour)] {
+            out.push_str(sep);
+            push_padded(&mut out, n.into(), 2);
+        }
+        for n in [self.minute, self.second] {
+            out.push_str(time_sep);
+            push_padded(&mut out, n.into(), 2);
+        }
+        out.push_str(end);
+        out
+    }
+}
+
+/// `n` in decimal, with leading zeros up to `width` digits (as `{:0width$}`).
+fn push_padded(out: &mut String, n: u32, width: u32) {
+    let digits = n.checked_ilog10().unwrap_or(0) + 1;
+    for _ in digits..width {
+        out.push('0');
+    }
+    for p in (0..digits).rev() {
+        out.push(char::from(b'0' + (n / 10u32.pow(p) % 10) as u8));
     }
 }
 
@@ -286,6 +317,18 @@ pub fn ser_opt_epoch<S: Serializer>(v: &Option<DateTime>, s: S) -> Result<S::Ok,
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn written_forms_pad_as_format_does() {
+        for (y, mo, d, h, mi, s) in
+            [(2024, 1, 1, 0, 0, 0), (5, 12, 31, 23, 59, 59), (10000, 1, 2, 3, 4, 5), (-44, 3, 15, 12, 0, 0)]
+        {
+            let t = DateTime { date: Date { year: y, month: mo, day: d }, hour: h, minute: mi, second: s };
+            assert_eq!(t.to_iso_utc(), format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z"));
+            assert_eq!(t.to_dashed(), format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02}"));
+            assert_eq!(t.to_compact(), format!("{y:04}{mo:02}{d:02}{h:02}{mi:02}{s:02}"));
+        }
+    }
 
     #[test]
     fn round_trips_every_form() {

@@ -297,7 +297,7 @@ impl Client {
         let nonce = inner.nonces.nonce();
         let created = wsse::created(self.platform_now_ms().div_euclid(1000));
         let h = wsse::sign(&cfg.app_key, &cfg.app_secret, &nonce, &created);
-        let url = format!("{}/aep/{}", cfg.base_url, op.path);
+        let url = [cfg.base_url.as_str(), "/aep/", op.path].concat();
         if let Some(hook) = &inner.hooks.on_request {
             hook(&RequestRecord { operation: op.name, attempt, url: url.clone(), body: redact_body(&body) });
         }

@@ -8,7 +8,7 @@
 //! passes (the same leaf conversion as the tree path: `out_leaf`).
 
 use super::surface::{out_leaf, write_json, write_key};
-use super::{Case, ModelInfo, Registry, Ty, registry};
+use super::{Case, ModelInfo, Registry, Ty, Variant, registry};
 use serde::ser::{self, Impossible, Serialize};
 use serde_json::{Error, Value};
 
@@ -17,7 +17,7 @@ use serde_json::{Error, Value};
 pub fn typed_to_surface_text<T: Serialize + ?Sized>(type_name: &'static str, value: &T, case: Case) -> String {
     let reg = registry();
     let ty = Ty::Model(type_name);
-    let mut w = Writer { reg, case, out: Vec::with_capacity(512) };
+    let mut w = Writer::new(reg, case, Vec::with_capacity(512));
     let expect = reg.model(type_name).map(|_| &ty);
     if value.serialize(Slot { w: &mut w, ty: expect }).is_err() {
         // Only a model serializing as a tuple or struct variant fails, and none does.
@@ -31,6 +31,40 @@ struct Writer {
     reg: &'static Registry,
     case: Case,
     out: Vec<u8>,
+    /// The model and the enumeration found last, by the address of the name they were looked
+    /// up with (the table's own): a list repeats them item after item, and finding them by
+    /// name in the table was a tenth of the writing.
+    last_model: Option<(*const str, &'static ModelInfo)>,
+    last_enum: Option<(*const str, &'static [Variant])>,
+}
+
+impl Writer {
+    fn new(reg: &'static Registry, case: Case, out: Vec<u8>) -> Self {
+        Self { reg, case, out, last_model: None, last_enum: None }
+    }
+
+    fn model(&mut self, name: &str) -> Option<&'static ModelInfo> {
+        if let Some((at, model)) = self.last_model {
+            if std::ptr::eq(at, name) {
+                return Some(model);
+            }
+        }
+        let model = self.reg.model(name)?;
+        self.last_model = Some((name, model));
+        Some(model)
+    }
+
+    /// An enumeration's documented values (none for a name the table does not hold).
+    fn variants(&mut self, name: &str) -> &'static [Variant] {
+        if let Some((at, variants)) = self.last_enum {
+            if std::ptr::eq(at, name) {
+                return variants;
+            }
+        }
+        let variants = self.reg.enumeration(name).map(|e| e.variants.as_slice()).unwrap_or_default();
+        self.last_enum = Some((name, variants));
+        variants
+    }
 }
 
 /// Where the next value goes: the type the table expects there, `None` for JSON kept as it
@@ -88,7 +122,7 @@ impl<'a> Slot<'a> {
         let kind = match (object, ty) {
             (false, Some(Ty::List(inner))) => Kind::Items(inner),
             (true, Some(Ty::Map(inner))) => Kind::Entries(inner),
-            (true, Some(Ty::Model(name))) => match w.reg.model(name) {
+            (true, Some(Ty::Model(name))) => match w.model(name) {
                 Some(model) => Kind::Model(model),
                 None => Kind::Null,
             },
@@ -161,7 +195,7 @@ impl<'a> Compound<'a> {
             }
             Next::Drop => {
                 // Read to the end (a `Serialize` may need to be), kept nowhere.
-                let mut sink = Writer { reg: self.w.reg, case: self.w.case, out: Vec::new() };
+                let mut sink = Writer::new(self.w.reg, self.w.case, Vec::new());
                 value.serialize(Slot { w: &mut sink, ty: None })?;
             }
         }
@@ -284,7 +318,7 @@ impl<'a> ser::Serializer for Slot<'a> {
             }
             // A code as its variant's name; an undocumented one as received.
             Some(Ty::Enum(name)) => {
-                let variants = self.w.reg.enumeration(name).map(|e| e.variants.as_slice()).unwrap_or_default();
+                let variants = self.w.variants(name);
                 let code = v.trim();
                 let text = variants.iter().find(|x| x.wire == code).map_or(v, |x| x.name);
                 write_key(text, &mut self.w.out);
