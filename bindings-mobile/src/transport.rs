@@ -57,7 +57,9 @@ impl fmt::Display for HttpRequest {
     }
 }
 
-/// One response, whatever its status.
+/// One response, whatever its status. A redirect is returned as it came (turn off the HTTP
+/// stack's redirect following, e.g. OkHttp's `followRedirects(false)`): the SDK makes a 3xx a
+/// configuration error rather than re-sending a signed request elsewhere.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct HttpResponse {
     /// Status code.
