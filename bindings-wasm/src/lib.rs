@@ -32,6 +32,18 @@ use token_store::{JsTokenStore, StoreHost};
 use transport::{Host, JsTransport};
 use wasm_bindgen::prelude::*;
 
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen]
+extern "C" {
+    /// The package's resolver of one call (`js/client.js`), `(ok, text) => ...`. Called
+    /// without `js_sys::Function`'s exception guard and with the text passed as a string
+    /// rather than a `JsValue`: it is the package's own function, and it does not throw.
+    pub type Done;
+
+    #[wasm_bindgen(method)]
+    fn call(this: &Done, this_arg: &JsValue, ok: bool, text: &str);
+}
+
 /// A client of the CMI API (the core's `Client` behind the JavaScript wrapper).
 #[cfg(target_arch = "wasm32")]
 #[wasm_bindgen]
@@ -61,15 +73,14 @@ impl Core {
     /// `done(true, answerJson)` or `done(false, errorJson)`. A callback rather than a returned
     /// promise: `js/client.js` makes the one promise the caller sees, and wasm-bindgen's
     /// promise glue cost more per call than the rest of the boundary.
-    pub fn call(&self, name: String, body: String, done: js_sys::Function) {
+    pub fn call(&self, name: String, body: String, done: Done) {
         let client = self.client.clone();
         wasm_bindgen_futures::spawn_local(async move {
             let (ok, text) = match invoke(&client, &name, &body).await {
                 Ok(text) => (true, text),
                 Err(e) => (false, error::to_json(&e)),
             };
-            // `done` is the package's own resolver; it does not throw.
-            let _ = done.call2(&JsValue::UNDEFINED, &JsValue::from_bool(ok), &JsValue::from_str(&text));
+            done.call(&JsValue::UNDEFINED, ok, &text);
         });
     }
 
