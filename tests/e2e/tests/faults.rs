@@ -5,12 +5,12 @@
 
 mod support;
 
-use cmi_core::TimeoutPhase;
 use cmi_core::api::orders::CreateOrderRequest;
 use cmi_core::api::subscriptions::QuerySubscribedBundlesRequest;
 use cmi_core::api::upcc::QueryUpccTemplatesRequest;
 use cmi_core::api::usage::QueryQuotaRequest;
 use cmi_core::api::{Language, lifecycle::ActivateDataBundleRequest};
+use cmi_core::{OrderOutcome, TimeoutPhase};
 use std::time::{Duration, Instant};
 use support::*;
 
@@ -92,10 +92,13 @@ async fn a_redirect_is_not_followed_and_is_a_configuration_error() {
     assert!(e.to_string().contains("redirect (HTTP 302)") && e.to_string().contains("baseUrl"), "{e}");
     assert_eq!(sb.stats().calls_of(PING), 2, "not retried, not followed");
 
+    // Not carried out, so an exactly-once order fails at once: no resend, no reconciling.
     sb.fault(Fault::http_status(301).on(ORDER).times(1)).unwrap();
-    let e = c.create_order(&order("f-301", "tx-301")).await.unwrap_err();
-    assert_eq!(e.kind(), ErrorKind::Config, "{e:?}");
-    assert_eq!(sb.stats().calls_of(ORDER), 1, "no reconciliation: the order was not carried out");
+    let asked = sb.stats().calls_of("query_quota");
+    let outcome = c.create_order_once(&order("f-301", "tx-301"), "f-301").await;
+    assert!(matches!(&outcome, OrderOutcome::Failed(e) if e.kind() == ErrorKind::Config), "{outcome:?}");
+    assert_eq!(sb.stats().calls_of(ORDER), 1);
+    assert_eq!(sb.stats().calls_of("query_quota"), asked);
     assert_eq!(orders_named(&sb, "f-301"), 0);
 }
 
