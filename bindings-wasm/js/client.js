@@ -3,15 +3,14 @@
 
 import { Core, hostDone, parseNotification as parseRaw } from './cmi_wasm.js';
 import { CmiError, configError, toCmiError } from './errors.js';
-import { makeHost } from './host.js';
+import { inNode, makeHost } from './host.js';
 import { checkTokenStore, makeStoreHost } from './token-store.js';
 import { OPERATIONS } from './operations.js';
 
 /** A page or a web worker, where a secret would be readable by anyone. */
 export function isBrowser() {
   const g = globalThis;
-  const node = typeof g.process !== 'undefined' && g.process.versions != null && g.process.versions.node != null;
-  return !node && (typeof g.document !== 'undefined' || typeof g.WorkerGlobalScope !== 'undefined');
+  return !inNode() && (typeof g.document !== 'undefined' || typeof g.WorkerGlobalScope !== 'undefined');
 }
 
 // Options handled here; the rest goes to the core as JSON (which refuses unknown keys).

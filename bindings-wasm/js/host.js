@@ -3,6 +3,13 @@
 // ends in one call of the module's `hostDone` (src/pending.rs) under its id; a failed fetch
 // reports status 0 and the failure kind in `headers` (`timeout`, `connect`, `io`, `redirect`).
 
+/** Whether this runs in Node (whose `fetch` is undici); browsers, workers and other runtimes
+ * without `process.versions.node` are not. */
+export function inNode() {
+  const p = globalThis.process;
+  return p !== undefined && p.versions != null && p.versions.node != null;
+}
+
 function parseHeaderLines(lines) {
   const headers = {};
   let start = 0;
@@ -83,8 +90,7 @@ function wantedHeaders(headers) {
 // of its own per-request work, so there redirects end the fetch with an error ("unexpected
 // redirect"). A browser's error would not say why, so there `manual` hands back an opaque
 // redirect instead. A custom fetch that returns the 3xx itself is read by the core.
-const IN_NODE = typeof process !== 'undefined' && process.versions?.node !== undefined;
-const REDIRECT = IN_NODE ? 'error' : 'manual';
+const REDIRECT = inNode() ? 'error' : 'manual';
 const REDIRECTED = { status: 0, headers: 'redirect', body: '' };
 
 /** A host over `fetchImpl` (the platform fetch or the user's own); `done(id, status, headers,

@@ -19,8 +19,8 @@ extern "C" {
 
     /// Starts one request; the host reports it under `id` (see [`crate::pending::host_done`]):
     /// the HTTP status (0 when no response arrived), response headers as `name: value` lines
-    /// (for status 0 the failure kind: `timeout`, `connect`, `io` or `redirect`) and the body text (for
-    /// status 0, what failed).
+    /// (for status 0 the failure kind: `timeout`, `connect`, `io` or `redirect`) and the body
+    /// text (for status 0, what failed).
     #[wasm_bindgen(method)]
     fn send(this: &Host, id: u32, url: &str, headers: &str, body: &str, timeout_ms: f64);
 

@@ -1,7 +1,7 @@
 //! The one conversion at every binding's boundary: wire JSON (what the core's models
 //! serialize to) to surface JSON (the binding's field names and typed values) and back.
 
-use super::{Case, Registry, Ty, registry};
+use super::{Case, Registry, Ty, Variant, registry};
 use crate::callbacks::{Notification, ParsedNotification};
 use crate::error::{Error, Result};
 use crate::units::DataUnit;
@@ -122,7 +122,7 @@ pub(super) fn out_leaf<'a>(reg: &Registry, ty: &Ty, v: &'a Value) -> Cow<'a, Val
     Cow::Owned(match ty {
         Ty::Enum(name) => {
             let raw = scalar_text(v);
-            match reg.enumeration(name).and_then(|e| e.variants.iter().find(|x| x.wire == raw.trim())) {
+            match reg.enumeration(name).and_then(|e| variant_of_code(&e.variants, &raw)) {
                 Some(variant) => Value::String(variant.name.to_owned()),
                 None => Value::String(raw),
             }
@@ -154,6 +154,12 @@ pub(super) fn out_leaf<'a>(reg: &Registry, ty: &Ty, v: &'a Value) -> Cow<'a, Val
         },
         _ => return Cow::Borrowed(v),
     })
+}
+
+/// The documented variant a wire code (spaces around it ignored) stands for.
+pub(super) fn variant_of_code<'a>(variants: &'a [Variant], code: &str) -> Option<&'a Variant> {
+    let code = code.trim();
+    variants.iter().find(|x| x.wire == code)
 }
 
 pub(super) fn write_json(v: &Value, out: &mut Vec<u8>) {

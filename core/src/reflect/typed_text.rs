@@ -7,7 +7,7 @@
 //! called in the surface and what type its value has, so each scalar is converted as it
 //! passes (the same leaf conversion as the tree path: `out_leaf`).
 
-use super::surface::{out_leaf, write_json, write_key};
+use super::surface::{out_leaf, variant_of_code, write_json, write_key};
 use super::{Case, ModelInfo, Registry, Ty, Variant, registry};
 use serde::ser::{self, Impossible, Serialize};
 use serde_json::{Error, Value};
@@ -318,9 +318,7 @@ impl<'a> ser::Serializer for Slot<'a> {
             }
             // A code as its variant's name; an undocumented one as received.
             Some(Ty::Enum(name)) => {
-                let variants = self.w.variants(name);
-                let code = v.trim();
-                let text = variants.iter().find(|x| x.wire == code).map_or(v, |x| x.name);
+                let text = variant_of_code(self.w.variants(name), v).map_or(v, |x| x.name);
                 write_key(text, &mut self.w.out);
                 Ok(true)
             }
