@@ -15,6 +15,8 @@ static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_all
 mod error;
 #[cfg(target_arch = "wasm32")]
 mod pending;
+#[cfg(target_arch = "wasm32")]
+mod tasks;
 // The transport awaits JavaScript promises, whose futures are not `Send`; the core asks for
 // `Send` futures on native targets, so the client half only exists on wasm32 (natively the
 // crate still compiles, for `cargo clippy --workspace`, with options, errors and callbacks).
@@ -75,7 +77,7 @@ impl Core {
     /// promise glue cost more per call than the rest of the boundary.
     pub fn call(&self, name: String, body: String, done: Done) {
         let client = self.client.clone();
-        wasm_bindgen_futures::spawn_local(async move {
+        tasks::spawn(async move {
             let (ok, text) = match invoke(&client, &name, &body).await {
                 Ok(text) => (true, text),
                 Err(e) => (false, error::to_json(&e)),
@@ -89,7 +91,7 @@ impl Core {
     #[wasm_bindgen(js_name = invalidateToken)]
     pub fn invalidate_token(&self, done: js_sys::Function) {
         let client = self.client.clone();
-        wasm_bindgen_futures::spawn_local(async move {
+        tasks::spawn(async move {
             client.invalidate_token().await;
             let _ = done.call0(&JsValue::UNDEFINED);
         });
