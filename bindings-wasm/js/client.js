@@ -1,7 +1,7 @@
 // The typed client: options checks that belong to JavaScript (browser guard, custom fetch),
 // then one method per operation over the core's by-name call. Every API rule is in the core.
 
-import { Core, hostDone, parseNotification as parseRaw } from './cmi_wasm.js';
+import { Core, hostDone, hostResponse, parseNotification as parseRaw } from './cmi_wasm.js';
 import { CmiError, configError, toCmiError } from './errors.js';
 import { inNode, makeHost } from './host.js';
 import { checkTokenStore, makeStoreHost } from './token-store.js';
@@ -44,7 +44,7 @@ export class Client {
     }
     const bound = options.fetch ?? ((url, init) => globalThis.fetch(url, init));
     try {
-      this.#core = new Core(JSON.stringify(core), makeHost(bound, hostDone), storeHost);
+      this.#core = new Core(JSON.stringify(core), makeHost(bound, hostDone, hostResponse), storeHost);
     } catch (e) {
       throw toCmiError(e);
     }

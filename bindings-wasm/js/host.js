@@ -1,7 +1,8 @@
 // The transport host the wasm module calls (src/transport.rs): one fetch per request.
-// Only strings cross into wasm: headers as "name: value" lines, the body as text. Each request
-// ends in one call of the module's `hostDone` (src/pending.rs) under its id; a failed fetch
-// reports status 0 and the failure kind in `headers` (`timeout`, `connect`, `io`, `redirect`).
+// Headers cross as "name: value" lines. Each request ends in one call, under its id, of the
+// module's `hostResponse` (src/pending.rs) with the response's body as the bytes received, or
+// of its `hostDone` with status 0 and the failure kind in `headers` (`timeout`, `connect`,
+// `io`, `redirect`) when no response came.
 
 /** Whether this runs in Node (whose `fetch` is undici); browsers, workers and other runtimes
  * without `process.versions.node` are not. */
@@ -93,9 +94,10 @@ function wantedHeaders(headers) {
 const REDIRECT = inNode() ? 'error' : 'manual';
 const REDIRECTED = { status: 0, headers: 'redirect', body: '' };
 
-/** A host over `fetchImpl` (the platform fetch or the user's own); `done(id, status, headers,
- * body)` is the module's `hostDone`, which each request and timer reports to exactly once. */
-export function makeHost(fetchImpl, done) {
+/** A host over `fetchImpl` (the platform fetch or the user's own). `done(id, status, headers,
+ * text)` is the module's `hostDone`, which each timer and failed request reports to exactly
+ * once; `respond(id, status, headers, bytes)` its `hostResponse`, for each response. */
+export function makeHost(fetchImpl, done, respond) {
   const deadlines = new Deadlines();
   const send = async (id, url, headerLines, body, timeoutMs) => {
     const deadline = deadlines.take(timeoutMs);
@@ -104,12 +106,13 @@ export function makeHost(fetchImpl, done) {
     try {
       const init = { method: 'POST', window: null, redirect: REDIRECT, headers: parseHeaderLines(headerLines), body, signal };
       const res = await fetchImpl(url, init);
-      reply = res.type === 'opaqueredirect' ? REDIRECTED : { status: res.status, body: await res.text(), headers: wantedHeaders(res.headers) };
+      reply = res.type === 'opaqueredirect' ? REDIRECTED : { status: res.status, headers: wantedHeaders(res.headers), bytes: new Uint8Array(await res.arrayBuffer()) };
     } catch (e) {
       reply = e?.cause?.message === 'unexpected redirect' ? REDIRECTED : failure(e, signal.aborted);
     }
     deadlines.release(deadline);
-    done(id, reply.status, reply.headers, reply.body);
+    if (reply.bytes !== undefined) respond(id, reply.status, reply.headers, reply.bytes);
+    else done(id, reply.status, reply.headers, reply.body);
   };
   return {
     send,

@@ -17,8 +17,9 @@ pub struct Reply {
     pub status: f64,
     /// First text (response headers for a request).
     pub headers: String,
-    /// Second text (the body for a request).
-    pub body: String,
+    /// Second text (the body for a request), as bytes: a response body arrives as the bytes
+    /// received ([`host_response`]), the rest as text.
+    pub body: Vec<u8>,
 }
 
 /// An operation in flight: its outcome once reported, or the task to wake when it is.
@@ -57,10 +58,22 @@ thread_local! {
 /// ignored.
 #[wasm_bindgen(js_name = hostDone)]
 pub fn host_done(id: u32, status: f64, headers: String, body: String) {
+    report(id, Reply { status, headers, body: body.into_bytes() });
+}
+
+/// [`host_done`] for an HTTP response that arrived, its body the bytes received: decoding them
+/// into a JavaScript string only for the glue to encode it back, a character at a time, into
+/// the module cost more than the rest of the body's way in.
+#[wasm_bindgen(js_name = hostResponse)]
+pub fn host_response(id: u32, status: f64, headers: String, body: Vec<u8>) {
+    report(id, Reply { status, headers, body });
+}
+
+fn report(id: u32, reply: Reply) {
     let waker = IN_FLIGHT.with(|f| {
         let mut f = f.borrow_mut();
         let slot = f.get_mut(id)?;
-        slot.reply = Some(Reply { status, headers, body });
+        slot.reply = Some(reply);
         slot.waker.take()
     });
     if let Some(w) = waker {
@@ -97,7 +110,7 @@ impl Future for Pending {
             let mut f = f.borrow_mut();
             let Some(slot) = f.get_mut(self.id) else {
                 // Unreachable: the slot lives until this future completes or is dropped.
-                return Poll::Ready(Reply { status: 0.0, headers: "io".into(), body: "request lost".into() });
+                return Poll::Ready(Reply { status: 0.0, headers: "io".into(), body: b"request lost".to_vec() });
             };
             match slot.reply.take() {
                 Some(reply) => {

@@ -97,7 +97,7 @@ impl JsTokenStore {
         if v.status != 1.0 {
             return Read::Failed;
         }
-        CachedToken::from_record(&v.body).map_or(Read::Empty, Read::Token)
+        std::str::from_utf8(&v.body).ok().and_then(CachedToken::from_record).map_or(Read::Empty, Read::Token)
     }
 
     async fn write(&self, key: &str, t: &CachedToken) -> bool {

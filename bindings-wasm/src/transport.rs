@@ -17,10 +17,10 @@ extern "C" {
     /// The JavaScript side of the transport (see `js/host.js`).
     pub type Host;
 
-    /// Starts one request; the host reports it under `id` (see [`crate::pending::host_done`]):
-    /// the HTTP status (0 when no response arrived), response headers as `name: value` lines
-    /// (for status 0 the failure kind: `timeout`, `connect`, `io` or `redirect`) and the body
-    /// text (for status 0, what failed).
+    /// Starts one request; the host reports it under `id`: a response through
+    /// [`crate::pending::host_response`] (the HTTP status, response headers as `name: value`
+    /// lines, the body's bytes), no response through [`crate::pending::host_done`] (status 0,
+    /// the failure kind `timeout`, `connect`, `io` or `redirect`, and what failed).
     #[wasm_bindgen(method)]
     fn send(this: &Host, id: u32, url: &str, headers: &str, body: &str, timeout_ms: f64);
 
@@ -56,15 +56,16 @@ impl Transport for JsTransport {
             let reply =
                 Pending::start(|id| self.host.send(id, &request.url, &headers, &body, request.timeout_ms as f64)).await;
             if reply.status == 0.0 {
+                let what = || String::from_utf8_lossy(&reply.body).into_owned();
                 return Err(match reply.headers.as_str() {
                     "timeout" => TransportError::Timeout,
-                    "connect" => TransportError::Connect(reply.body),
+                    "connect" => TransportError::Connect(what()),
                     "redirect" => TransportError::Redirect,
-                    _ => TransportError::Io(reply.body),
+                    _ => TransportError::Io(what()),
                 });
             }
             let headers = crate::header_lines(&reply.headers);
-            Ok(HttpResponse { status: reply.status as u16, headers, body: reply.body.into_bytes() })
+            Ok(HttpResponse { status: reply.status as u16, headers, body: reply.body })
         })
     }
 
