@@ -97,30 +97,31 @@ fn decode_direct<Op: Operation>(body: &[u8], secrets: &[&str]) -> Result<Op::Res
             }
             Ok(answer)
         }
-        Err(e) => {
-            let (status, payload) = split(Op::NAME, body)?;
-            if !status.is_success() {
-                return Err(failed(Op::NAME, status, secrets));
-            }
-            // What the text reader refused may still read as a tree: an object with a key
-            // twice, which serde's derived decoders refuse as a duplicate field and a tree
-            // holds the last of. The WebAssembly build reads through the tree, so this keeps
-            // every binding reading the same answers alike.
-            serde_json::from_value(Value::Object(payload))
-                .map_err(|_| Error::Decode { operation: Op::NAME, message: scrub(&e.to_string(), secrets) })
-        }
+        // What the text reader refused may still read as a tree: an object with a key twice,
+        // which serde's derived decoders refuse as a duplicate field and a tree holds the last
+        // of. The WebAssembly build reads through the tree, so this keeps every binding
+        // reading the same answers alike. A payload that reads neither way keeps the text
+        // reader's message, which says where.
+        Err(e) => serde_json::from_value(Value::Object(successful_payload(Op::NAME, body, secrets)?))
+            .map_err(|_| Error::Decode { operation: Op::NAME, message: scrub(&e.to_string(), secrets) }),
     }
 }
 
 /// [`decode`] through a JSON tree: split, then the payload typed from the tree.
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 fn decode_through_tree<Op: Operation>(body: &[u8], secrets: &[&str]) -> Result<Op::Response> {
-    let (status, payload) = split(Op::NAME, body)?;
-    if !status.is_success() {
-        return Err(failed(Op::NAME, status, secrets));
-    }
-    serde_json::from_value(Value::Object(payload))
+    serde_json::from_value(Value::Object(successful_payload(Op::NAME, body, secrets)?))
         .map_err(|e| Error::Decode { operation: Op::NAME, message: scrub(&e.to_string(), secrets) })
+}
+
+/// The payload of an answer as a tree, or the envelope's error: not JSON, no `code`, or the
+/// platform's error for a failed status.
+fn successful_payload(operation: &'static str, body: &[u8], secrets: &[&str]) -> Result<Map<String, Value>> {
+    let (status, payload) = split(operation, body)?;
+    if !status.is_success() {
+        return Err(failed(operation, status, secrets));
+    }
+    Ok(payload)
 }
 
 /// The envelope's keys as met while reading the payload; the last of a repeated key counts,
